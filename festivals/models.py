@@ -1,0 +1,197 @@
+"""Traditional festivals (lễ hội): when they are held, where, whom they honour and their programme."""
+
+import calendar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from heritage.filters import EntryFilter, choice_options, common_filters
+from heritage.models import HeritageIndexPage, HeritagePage
+
+from .blocks import ProgrammeItemBlock
+from .choices import CalendarKind, FestivalScale, Frequency, IntangibleListing, StageKind
+
+MONTH_CHOICES = [(month, str(month)) for month in range(1, 13)]
+
+
+class DateRuleMixin(models.Model):
+    """A yearly date rule: start and end month and day, on the lunar or the solar calendar."""
+
+    start_month = models.PositiveSmallIntegerField(_("start month"), choices=MONTH_CHOICES)
+    start_day = models.PositiveSmallIntegerField(_("start day"))
+    start_leap = models.BooleanField(
+        _("leap month"), default=False, help_text=_("Lunar calendar only: the leap (nhuận) month.")
+    )
+    end_month = models.PositiveSmallIntegerField(_("end month"), choices=MONTH_CHOICES, null=True, blank=True)
+    end_day = models.PositiveSmallIntegerField(_("end day"), null=True, blank=True)
+    end_leap = models.BooleanField(_("end in leap month"), default=False)
+
+    class Meta:
+        abstract = True
+
+    def get_calendar(self):
+        return self.calendar
+
+    def clean_date_rule(self):
+        errors = {}
+        lunar = self.get_calendar() == CalendarKind.LUNAR
+        for prefix in ("start", "end"):
+            month, day = getattr(self, f"{prefix}_month"), getattr(self, f"{prefix}_day")
+            if (month is None) != (day is None):
+                errors[f"{prefix}_day"] = _("Give both the month and the day.")
+                continue
+            if month is None:
+                continue
+            # Lunar months have 29 or 30 days; solar ones are checked on a leap year so 29/2 is allowed.
+            last_day = 30 if lunar else calendar.monthrange(2024, month)[1]
+            if not 1 <= day <= last_day:
+                errors[f"{prefix}_day"] = _("This month has no day %(day)s.") % {"day": day}
+            if getattr(self, f"{prefix}_leap") and not lunar:
+                errors[f"{prefix}_leap"] = _("Only lunar months can be leap months.")
+        # An end in an earlier month crosses the new year (30/12 – 2/1); within one month it is a typo.
+        same_month = (self.end_month, self.end_leap) == (self.start_month, self.start_leap)
+        if not errors and same_month and self.end_day is not None and self.end_day < self.start_day:
+            errors["end_day"] = _("The festival cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    def date_rule_display(self):
+        """The rule as people say it: "ngày 10 tháng 8 âm lịch" or "10/8 – 12/8 (âm lịch)"."""
+        start = f"{self.start_day}/{self.start_month}{' ' + str(_('leap')) if self.start_leap else ''}"
+        if self.end_month is not None and (self.end_month, self.end_day) != (self.start_month, self.start_day):
+            end = f"{self.end_day}/{self.end_month}{' ' + str(_('leap')) if self.end_leap else ''}"
+            start = f"{start} – {end}"
+        return f"{start} ({CalendarKind(self.get_calendar()).label})"
+
+
+class FestivalPage(DateRuleMixin, HeritagePage):  # noqa: DJ008 - Page provides __str__
+    """A traditional festival: its date rule, how often it is held, where and in whose honour."""
+
+    entry_type = "festival"
+
+    calendar = models.CharField(_("calendar"), max_length=8, choices=CalendarKind.choices, default=CalendarKind.LUNAR)
+    frequency = models.CharField(_("how often"), max_length=16, choices=Frequency.choices, default=Frequency.ANNUAL)
+    interval_years = models.PositiveSmallIntegerField(
+        _("every how many years"), null=True, blank=True, help_text=_("Only for festivals held every few years.")
+    )
+    scale = models.CharField(_("scale"), max_length=16, choices=FestivalScale.choices, blank=True)
+    location = models.CharField(
+        _("where it is held"),
+        max_length=255,
+        blank=True,
+        help_text=_("In words; link the relics under Related entries."),
+    )
+    listing = models.CharField(
+        _("intangible heritage listing"), max_length=16, choices=IntangibleListing.choices, blank=True
+    )
+    listing_decision_number = models.CharField(_("listing decision number"), max_length=64, blank=True)
+    listing_date = models.DateField(_("listing date"), null=True, blank=True)
+    programme = StreamField([("item", ProgrammeItemBlock())], blank=True, verbose_name=_("programme"))
+
+    parent_page_types = ["festivals.FestivalIndexPage"]
+    subpage_types = []
+
+    content_panels = [
+        *HeritagePage.intro_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("calendar"),
+                FieldRowPanel([FieldPanel("start_month"), FieldPanel("start_day"), FieldPanel("start_leap")]),
+                FieldRowPanel([FieldPanel("end_month"), FieldPanel("end_day"), FieldPanel("end_leap")]),
+                FieldRowPanel([FieldPanel("frequency"), FieldPanel("interval_years")]),
+            ],
+            heading=_("When"),
+        ),
+        FieldRowPanel([FieldPanel("location"), FieldPanel("scale")]),
+        InlinePanel("stages", heading=_("Stages"), label=_("Stage")),
+        FieldPanel("programme"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("listing"), FieldRowPanel([FieldPanel("listing_decision_number"), FieldPanel("listing_date")])],
+            heading=_("Intangible heritage listing"),
+        ),
+        *HeritagePage.names_panels,
+        *HeritagePage.classification_panels,
+        *HeritagePage.reference_panels,
+    ]
+    search_fields = HeritagePage.search_fields + [
+        index.SearchField("location"),
+        index.SearchField("programme"),
+        index.FilterField("calendar"),
+        index.FilterField("start_month"),
+    ]
+
+    class Meta:
+        verbose_name = _("festival")
+        verbose_name_plural = _("festivals")
+
+    def clean(self):
+        super().clean()
+        self.clean_date_rule()
+        if self.frequency == Frequency.EVERY_N_YEARS and not self.interval_years:
+            raise ValidationError({"interval_years": _("Say every how many years the festival is held.")})
+        if self.listing and not (self.listing_decision_number or self.listing_date):
+            raise ValidationError(
+                {"listing_decision_number": _("Give the number or the date of the listing decision.")}
+            )
+
+
+class FestivalStage(DateRuleMixin, Orderable):
+    """A stage of the festival, such as the procession or the games, with its own dates."""
+
+    page = ParentalKey(FestivalPage, on_delete=models.CASCADE, related_name="stages")
+    kind = models.CharField(_("kind"), max_length=16, choices=StageKind.choices, default=StageKind.RITES)
+    name = models.CharField(_("name"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("name")]),
+        FieldRowPanel([FieldPanel("start_month"), FieldPanel("start_day"), FieldPanel("start_leap")]),
+        FieldRowPanel([FieldPanel("end_month"), FieldPanel("end_day"), FieldPanel("end_leap")]),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("stage")
+        verbose_name_plural = _("stages")
+
+    def __str__(self):
+        return self.name
+
+    def get_calendar(self):
+        try:
+            return self.page.calendar
+        except FestivalPage.DoesNotExist:
+            return CalendarKind.LUNAR
+
+    def clean(self):
+        self.clean_date_rule()
+
+
+def month_options(entries):
+    return [(str(month), _("Month %(month)s") % {"month": month}) for month in range(1, 13)]
+
+
+class FestivalIndexPage(HeritageIndexPage):
+    """The list of a commune's festivals, filtered by month, village and period."""
+
+    default_title = _("Festivals")
+    home_order = 20
+    entry_model = "festivals.FestivalPage"
+    subpage_types = ["festivals.FestivalPage"]
+
+    class Meta:
+        verbose_name = _("festival index")
+
+    def get_filters(self):
+        return [
+            EntryFilter("calendar", _("Calendar"), "calendar", choice_options(CalendarKind.choices)),
+            EntryFilter("month", _("Month"), "start_month", month_options),
+            *common_filters(),
+        ]
