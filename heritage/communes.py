@@ -96,6 +96,14 @@ def _admin_group(name, extra_permissions):
     return group
 
 
+def _add_index_pages(parent):
+    existing = {type(page) for page in parent.get_children().specific()}
+    for index_class in index_page_types():
+        if index_class not in existing:
+            index = parent.add_child(instance=index_class(title=str(index_class.default_title)))
+            index.save_revision().publish()
+
+
 @transaction.atomic
 def setup_city(title, *, hostname="localhost", port=80):
     """Create (or find) the city home page as the default site, its reviewers and their workflow."""
@@ -109,6 +117,7 @@ def setup_city(title, *, hostname="localhost", port=80):
         site = Site(is_default_site=True)
     site.hostname, site.port, site.root_page, site.site_name = hostname, port, city, title
     site.save()
+    _add_index_pages(city)
     # Wagtail's install creates a placeholder "Welcome" page under the root; it has no place here.
     Page.objects.filter(depth=2, content_type=ContentType.objects.get_for_model(Page), numchild=0).exclude(
         pk=city.pk
@@ -137,11 +146,7 @@ def setup_commune(commune, *, hostname, port=80, parent=None, intro=""):
         home = parent.add_child(instance=HomePage(title=commune.name, commune=commune, intro=intro))
         home.save_revision().publish()
 
-    existing = {type(page) for page in home.get_children().specific()}
-    for index_class in index_page_types():
-        if index_class not in existing:
-            index = home.add_child(instance=index_class(title=str(index_class.default_title)))
-            index.save_revision().publish()
+    _add_index_pages(home)
 
     site, _created = Site.objects.update_or_create(
         root_page=home, defaults={"hostname": hostname, "port": port, "site_name": commune.name}

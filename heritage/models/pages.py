@@ -352,7 +352,8 @@ class HeritageIndexPage(AsciiSlugMixin, Page):
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["heritage.HomePage"]
+    # City-level index pages hold entries that belong to no single commune.
+    parent_page_types = ["heritage.HomePage", "heritage.CityHomePage"]
 
     class Meta:
         abstract = True
@@ -424,7 +425,6 @@ class CityHomePage(AsciiSlugMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["heritage.HomePage"]
 
     class Meta:
         verbose_name = _("city home page")
