@@ -1,0 +1,47 @@
+"""Admin menus for the archive's taxonomy and bibliography."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Commune, Period, Source, Village
+
+
+class SourceViewSet(SnippetViewSet):
+    model = Source
+    icon = "doc-full"
+    menu_label = _("Sources")
+    list_display = ["title", "authors", "year", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["title", "authors"]
+    ordering = ["authors", "year"]
+
+
+class CommuneViewSet(SnippetViewSet):
+    model = Commune
+    icon = "site"
+    list_display = ["name", "code", "formed_on"]
+
+
+class VillageViewSet(SnippetViewSet):
+    model = Village
+    icon = "home"
+    list_display = ["name", "commune", "former_names"]
+    list_filter = ["commune"]
+    search_fields = ["name", "former_names"]
+
+
+class PeriodViewSet(SnippetViewSet):
+    model = Period
+    icon = "date"
+    list_display = ["name", "kind", "start_year", "end_year"]
+
+
+class TaxonomyViewSetGroup(SnippetViewSetGroup):
+    items = (SourceViewSet, CommuneViewSet, VillageViewSet, PeriodViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Archive records")
+    menu_name = "archive-records"
+
+
+register_snippet(TaxonomyViewSetGroup)

@@ -1,0 +1,140 @@
+"""Each commune's editors work only in their commune; the city's reviewers approve and publish."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.test import TestCase
+from wagtail.documents.models import Document
+from wagtail.models import Page, Site
+from wagtail.permissions import policy_registry
+
+from heritage.communes import REVIEWER_GROUP, setup_commune
+from heritage.models import CityHomePage, HomePage
+from media.models import HeritageImage
+from sites.models import RelicIndexPage, RelicPage
+from tests.heritage.factories import ImageFactory, build_commune, index_of
+from tests.sites.factories import RelicPageFactory
+
+User = get_user_model()
+
+
+def make_user(username, group):
+    user = User.objects.create_user(username=username, password="mật-khẩu-thử", email=f"{username}@example.vn")
+    user.groups.add(group)
+    return user
+
+
+class CommuneSetupTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.kien_minh = build_commune("Kiến Minh", "KM", "kienminh.localhost")
+
+    def test_each_commune_is_its_own_site_rooted_at_its_home_page(self):
+        site = Site.objects.get(hostname="kienminh.localhost")
+        self.assertEqual(site.root_page.specific, self.kien_minh.home)
+
+    def test_home_page_gets_one_index_page_per_kind_with_ascii_slugs(self):
+        children = self.kien_minh.home.get_children().specific()
+        self.assertEqual(
+            [type(page).__name__ for page in children],
+            ["RelicIndexPage", "FestivalIndexPage", "PersonIndexPage", "ProductIndexPage"],
+        )
+        for page in children:
+            self.assertTrue(page.slug.isascii(), page.slug)
+
+    def test_running_the_setup_again_creates_nothing_new(self):
+        pages, groups = Page.objects.count(), Group.objects.count()
+        setup_commune(self.kien_minh.commune, hostname="kienminh.localhost")
+        self.assertEqual((Page.objects.count(), Group.objects.count()), (pages, groups))
+
+    def test_the_city_home_is_the_default_site(self):
+        self.assertIsInstance(Site.objects.get(is_default_site=True).root_page.specific, CityHomePage)
+
+
+class CommunePermissionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.kien_minh = build_commune("Kiến Minh", "KM", "kienminh.localhost")
+        cls.an_khanh = build_commune("An Khánh", "AK", "ankhanh.localhost")
+        cls.own_relic = RelicPageFactory(parent=index_of(cls.kien_minh, RelicIndexPage), title="Đình Kiến Minh")
+        cls.other_relic = RelicPageFactory(parent=index_of(cls.an_khanh, RelicIndexPage), title="Chùa An Khánh")
+        cls.editor = make_user("bientap-km", cls.kien_minh.editors)
+        cls.reviewer = make_user("thamdinh", Group.objects.get(name=REVIEWER_GROUP))
+        cls.own_image = ImageFactory(collection=cls.kien_minh.collection, title="Ảnh Kiến Minh")
+        cls.other_image = ImageFactory(collection=cls.an_khanh.collection, title="Ảnh An Khánh")
+        cls.other_document = Document.objects.create(
+            title="Quyết định xếp hạng",
+            collection=cls.an_khanh.collection,
+            file=ContentFile(b"%PDF-1.4", name="qd.pdf"),
+        )
+
+    def test_an_editor_can_edit_but_not_publish_pages_of_their_commune(self):
+        permissions = self.own_relic.permissions_for_user(self.editor)
+        self.assertTrue(permissions.can_edit())
+        self.assertFalse(permissions.can_publish())
+
+    def test_an_editor_cannot_edit_move_or_delete_another_communes_pages(self):
+        permissions = self.other_relic.permissions_for_user(self.editor)
+        self.assertFalse(permissions.can_edit())
+        self.assertFalse(permissions.can_delete())
+        self.assertFalse(
+            self.own_relic.permissions_for_user(self.editor).can_move_to(index_of(self.an_khanh, RelicIndexPage))
+        )
+
+    def test_an_editor_is_refused_another_communes_page_by_direct_url(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(f"/admin/pages/{self.other_relic.pk}/edit/")
+        self.assertNotEqual(response.status_code, 200)
+        self.assertEqual(self.client.get(f"/admin/pages/{self.own_relic.pk}/edit/").status_code, 200)
+
+    def test_an_editor_does_not_see_another_communes_drafts_in_the_page_explorer(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(f"/admin/pages/{index_of(self.an_khanh, RelicIndexPage).pk}/")
+        self.assertNotEqual(response.status_code, 200)
+
+    def test_an_editor_can_change_only_their_communes_images_and_documents(self):
+        images = policy_registry.get_by_type(HeritageImage)
+        documents = policy_registry.get_by_type(Document)
+        self.assertTrue(images.user_has_permission_for_instance(self.editor, "change", self.own_image))
+        self.assertFalse(images.user_has_permission_for_instance(self.editor, "change", self.other_image))
+        self.assertFalse(documents.user_has_permission_for_instance(self.editor, "change", self.other_document))
+
+    def test_an_editor_is_refused_another_communes_image_by_direct_url(self):
+        self.client.force_login(self.editor)
+        self.assertNotEqual(self.client.get(f"/admin/images/{self.other_image.pk}/").status_code, 200)
+        self.assertEqual(self.client.get(f"/admin/images/{self.own_image.pk}/").status_code, 200)
+
+    def test_the_city_reviewer_can_publish_in_every_commune(self):
+        for relic in (self.own_relic, self.other_relic):
+            self.assertTrue(relic.permissions_for_user(self.reviewer).can_publish())
+
+
+class ApprovalWorkflowTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.kien_minh = build_commune("Kiến Minh", "KM", "kienminh.localhost")
+        cls.editor = make_user("bientap-km", cls.kien_minh.editors)
+        cls.reviewer = make_user("thamdinh", Group.objects.get(name=REVIEWER_GROUP))
+
+    def test_an_editors_submission_goes_live_only_when_a_reviewer_approves(self):
+        index = index_of(self.kien_minh, RelicIndexPage)
+        relic = index.add_child(instance=RelicPage(title="Đình Đông Khê", summary="Ngôi đình cổ.", live=False))
+        relic.save_revision(user=self.editor)
+        workflow = relic.get_workflow()
+        self.assertIsNotNone(workflow, "Commune pages must be under the city's approval workflow.")
+
+        state = workflow.start(relic, self.editor)
+        relic.refresh_from_db()
+        self.assertFalse(relic.live)
+        task_state = state.current_task_state
+        self.assertTrue(task_state.task.specific.user_can_access_editor(relic, self.reviewer))
+        self.assertFalse(task_state.task.specific.user_can_access_editor(relic, self.editor))
+
+        task_state.approve(user=self.reviewer)
+        relic.refresh_from_db()
+        self.assertTrue(relic.live)
+
+    def test_a_new_commune_home_page_is_under_the_city_workflow(self):
+        self.assertEqual(
+            HomePage.objects.get(commune=self.kien_minh.commune).get_workflow().name, "Duyệt nội dung cấp thành phố"
+        )
