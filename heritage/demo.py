@@ -166,6 +166,7 @@ def validate_fixtures(entries_by_commune=None):
     errors += [f"Entry id {entry_id!r} is used {count} times." for entry_id, count in ids.items() if count > 1]
     village_names = {spec.name: {village.name for village in spec.villages} for spec in COMMUNES}
     period_names = {period["name"] for period in PERIODS}
+    errors += _source_errors(all_entries)
     for commune, entries in entries_by_commune.items():
         kinds = Counter(entry.get("type") for entry in entries)
         if len(entries) < 15:
@@ -173,6 +174,20 @@ def validate_fixtures(entries_by_commune=None):
         errors += [f"{commune} has no {kind} entry." for kind in ENTRY_TYPES if not kinds[kind]]
         for entry in entries:
             errors += _entry_errors(entry, commune, ids, village_names.get(commune, set()), period_names)
+    return errors
+
+
+def _source_errors(entries):
+    """A work cited by several entries must be described the same way each time, so it is stored once."""
+    errors, seen = [], {}
+    for entry in entries:
+        for source in entry.get("sources", []):
+            record = {key: value for key, value in source.items() if key != "locator"}
+            if len(source.get("locator", "")) > 100:
+                errors.append(f"{entry.get('id')}: locator longer than 100 characters.")
+            first = seen.setdefault(source.get("title"), record)
+            if first != record:
+                errors.append(f"{entry.get('id')}: source {source.get('title')!r} differs from its first description.")
     return errors
 
 
