@@ -1,0 +1,49 @@
+"""Export heritage entries in the interchange format, to standard output or a file."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from heritage.interchange import ExportError, export_entries
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every published entry (or one commune's) as JSON Lines with a header line, or as CSV with the same "
+        "columns. The output imports back with import_heritage."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--format", choices=("jsonl", "csv"), default="jsonl", help="Output format (default: jsonl)."
+        )
+        parser.add_argument("--output", type=Path, help="Write to this file instead of standard output.")
+        parser.add_argument("--commune", help="Only the entries of this commune (name or code).")
+        parser.add_argument(
+            "--files-dir",
+            type=Path,
+            help="Copy image files into this folder and refer to them relative to it (default: paths in the media storage).",
+        )
+        parser.add_argument("--include-drafts", action="store_true", help="Also export entries that are not published.")
+
+    def handle(self, *args, format, output, commune, files_dir, include_drafts, verbosity, **options):
+        arguments = {"format": format, "commune": commune, "files_dir": files_dir, "include_drafts": include_drafts}
+        try:
+            if output is None:
+                result = export_entries(self.stdout, **arguments)
+            else:
+                # A byte-order mark lets spreadsheet programs open the CSV as UTF-8.
+                encoding = "utf-8-sig" if format == "csv" else "utf-8"
+                with output.open("w", encoding=encoding, newline="") as handle:
+                    result = export_entries(handle, **arguments)
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+        except OSError as error:
+            raise CommandError(f"Cannot write {error.filename}: {error.strerror}.") from None
+        if verbosity >= 1:
+            for source_id, target_id in result.skipped_links:
+                self.stderr.write(
+                    f"Warning: the link from {source_id} to {target_id} is left out; {target_id} is not exported."
+                )
+            if output is not None:
+                self.stdout.write(self.style.SUCCESS(f"{result.count} entries written to {output}."))
