@@ -177,6 +177,11 @@ def validate_fixtures(entries_by_commune=None):
     return errors
 
 
+def related_ids(entry):
+    """The ids an entry links to; ``related`` items are ids or ``{"id", "relation"}`` objects."""
+    return [item["id"] if isinstance(item, dict) else item for item in entry.get("related", [])]
+
+
 def _source_errors(entries):
     """A work cited by several entries must be described the same way each time, so it is stored once."""
     errors, seen = [], {}
@@ -200,10 +205,8 @@ def _entry_errors(entry, commune, ids, villages, periods):
         errors.append(f"{label}: commune is {entry.get('commune')!r}, expected {commune!r}.")
     if entry.get("sample") is not True:
         errors.append(f'{label}: demo entries must say "sample": true.')
-    errors += [
-        f"{label}: related id {other!r} does not exist." for other in entry.get("related", []) if other not in ids
-    ]
-    if label in entry.get("related", []):
+    errors += [f"{label}: related id {other!r} does not exist." for other in related_ids(entry) if other not in ids]
+    if label in related_ids(entry):
         errors.append(f"{label}: an entry cannot be related to itself.")
     if entry.get("village") and entry["village"] not in villages:
         errors.append(f"{label}: village {entry['village']!r} is not among the demo villages of {commune}.")

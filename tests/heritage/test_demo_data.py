@@ -19,6 +19,7 @@ from heritage.demo import (
     importer_available,
     load_demo,
     read_entries,
+    related_ids,
     validate_fixtures,
 )
 from heritage.models import Commune, EntryLink, EntrySource, HeritagePage, HomePage, Period, Source, Village
@@ -51,7 +52,7 @@ class DemoFixtureTests(SimpleTestCase):
     def test_festivals_link_to_a_relic_and_people_to_where_they_are_worshipped(self):
         all_entries = {entry["id"]: entry for entries in self.entries.values() for entry in entries}
         for entry in all_entries.values():
-            kinds = {all_entries[other]["type"] for other in entry.get("related", [])}
+            kinds = {all_entries[other]["type"] for other in related_ids(entry)}
             if entry["type"] in {"festival", "person"}:
                 with self.subTest(entry["id"]):
                     self.assertIn("relic", kinds)
@@ -143,12 +144,22 @@ class LoadDemoDataTests(TestCase):
     def test_every_related_id_in_the_files_became_a_link(self):
         for entries in fixture_entries().values():
             for entry in entries:
-                for other in entry.get("related", []):
+                for other in related_ids(entry):
                     with self.subTest(f"{entry['id']} → {other}"):
                         both_ways = Q(source__source_id=entry["id"], target__source_id=other) | Q(
                             source__source_id=other, target__source_id=entry["id"]
                         )
                         self.assertTrue(EntryLink.objects.filter(both_ways).exists())
+
+    def test_links_say_how_entries_relate(self):
+        relation = {
+            (link.source.source_id, link.target.source_id): link.relation
+            for link in EntryLink.objects.select_related("source", "target")
+        }
+        self.assertEqual(relation[("km-f001", "km-r001")], "held_at")
+        self.assertEqual(relation[("km-f001", "km-p001")], "honours")
+        self.assertEqual(relation[("ak-p001", "ak-r001")], "worshipped_at")
+        self.assertEqual(relation[("km-p003", "km-r002")], "associated_with")
 
     def test_communes_keep_their_administrative_history(self):
         commune = Commune.objects.get(code="KM")
