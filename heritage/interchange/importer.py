@@ -251,9 +251,10 @@ class Importer:
         if not change.errors:
             change.page.body = compose_body(change.page, change)
             self.validate(change)
-        for message in change.errors:
+        # Several model fields can stand for one format field (a date's month and day): say it once.
+        for message in dict.fromkeys(change.errors):
             self.error(entry, message)
-        for message in change.warnings:
+        for message in dict.fromkeys(change.warnings):
             self.problems.append(Problem(entry.number, message, self.unit, is_error=False))
         return None if change.errors else change
 
