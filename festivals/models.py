@@ -131,6 +131,12 @@ class FestivalPage(DateRuleMixin, HeritagePage):  # noqa: DJ008 - Page provides 
         verbose_name = _("festival")
         verbose_name_plural = _("festivals")
 
+    def search_document(self):
+        document = super().search_document()
+        document["text"] += [self.location, *self.searchable_text("programme")]
+        document["text"] += [f"{stage.name} {stage.description}" for stage in self.stages.all()]
+        return document
+
     def clean(self):
         super().clean()
         self.clean_date_rule()

@@ -69,6 +69,11 @@ class PersonPage(HeritagePage):
             return ""
         return f"{self.birth_text or '?'} – {self.death_text or '?'}"
 
+    def search_document(self):
+        document = super().search_document()
+        document["text"] += [self.birthplace, *self.role_list]
+        return document
+
     def clean(self):
         super().clean()
         errors = {}

@@ -166,6 +166,17 @@ class RelicPage(GeoLocationMixin, HeritagePage):
         self.update_rank()
         super().save(*args, **kwargs)
 
+    def search_document(self):
+        document = super().search_document()
+        if self.official_name and self.official_name != self.title:
+            document["names"].append(self.official_name)
+        document["text"] += [self.address, self.former_address, *self.searchable_text("significance")]
+        document["text"] += self.searchable_text("artefacts")
+        document["facets"]["rank"] = [(self.rank, str(self.get_rank_display()))] if self.rank else []
+        document["facets"]["relic_type"] = [(relic_type.code, str(relic_type)) for relic_type in self.relic_types.all()]
+        document["location"] = self.location_for_search
+        return document
+
 
 class RecognitionDecision(Orderable):
     """A decision that ranked (or re-ranked) the relic, as printed on the certificate."""

@@ -71,6 +71,10 @@ class GeoLocationMixin(models.Model):
             raise ValidationError({"longitude": _("Longitude must be between -180 and 180.")})
 
     @property
+    def location_for_search(self):
+        return {"lat": float(self.latitude), "lon": float(self.longitude)} if self.has_location else None
+
+    @property
     def is_outside_vietnam(self):
         if not self.has_location:
             return False
@@ -222,6 +226,39 @@ class HeritagePage(AsciiSlugMixin, Page):
 
     def cited_sources(self):
         return [link for link in self.source_links.select_related("source") if link.source_id]
+
+    def searchable_text(self, field_name):
+        """The text of a rich-text or StreamField field as the search index sees it."""
+        field = self._meta.get_field(field_name)
+        return [text for text in field.get_searchable_content(getattr(self, field_name)) if text]
+
+    def search_document(self):
+        """What this entry offers to the search index; the one place that defines it.
+
+        Kinds extend it: names that find the entry, text that mentions things, and facets
+        (filterable values with display labels) that the search page counts.
+        """
+        return {
+            "id": self.pk,
+            "source_id": self.source_id,
+            "type": self.entry_type,
+            "title": self.title,
+            "names": [name.name for name in self.other_names.all()]
+            + ([self.english_title] if self.english_title else []),
+            "summary": self.summary,
+            "text": self.searchable_text("body"),
+            "tags": [tag.name for tag in self.tags.all()],
+            "facets": {
+                "type": [(self.entry_type, str(self._meta.verbose_name))],
+                "village": [(str(self.village_id), self.village.name)] if self.village_id else [],
+                "period": [(str(self.period_id), self.period.name)] if self.period_id else [],
+            },
+            "path": self.path,
+            "url_path": self.url_path,
+            "image_id": self.image_id,
+            "location": None,
+            "published_at": self.first_published_at,
+        }
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -68,6 +68,13 @@ class ProductPage(GeoLocationMixin, HeritagePage):
         verbose_name = _("cultural product")
         verbose_name_plural = _("cultural products")
 
+    def search_document(self):
+        document = super().search_document()
+        document["text"] += [self.maker_name, self.maker_address]
+        document["facets"]["product_kind"] = [(self.product_kind, str(self.get_product_kind_display()))]
+        document["location"] = self.location_for_search
+        return document
+
     def clean(self):
         super().clean()
         if self.ocop_stars and self.product_kind != ProductKind.OCOP:
