@@ -135,6 +135,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# The archive's own search (search/backends.py): Elasticsearch when a node is given, else built in.
+ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "heritage")
+ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "2"))
+SEARCH_BACKEND = "search.elastic.ElasticsearchBackend" if ELASTICSEARCH_URL else "search.builtin.BuiltinBackend"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
