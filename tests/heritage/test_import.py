@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.utils import translation
 from wagtail.models import Page, Revision
 
@@ -32,7 +32,18 @@ def write_entries(folder, entries, *, name="entries.jsonl", header=True):
     return path
 
 
-class ImportTestCase(TestCase):
+class IsolatedMediaTestCase(TestCase):
+    """Uploads go to a folder of the class's own, so parallel test runs cannot remove them."""
+
+    @classmethod
+    def setUpClass(cls):
+        media_root = tempfile.mkdtemp()
+        cls.addClassCleanup(shutil.rmtree, media_root, ignore_errors=True)
+        cls.enterClassContext(override_settings(MEDIA_ROOT=media_root))
+        super().setUpClass()
+
+
+class ImportTestCase(IsolatedMediaTestCase):
     """A commune set up as the archive sets one up, and a scratch folder for files."""
 
     @classmethod
