@@ -63,9 +63,19 @@ def request_site(request):
     return Site.find_for_request(request) if request is not None else None
 
 
-def site_root_url(page, request):
+def canonical_url(page):
+    """The page's address on its own site: a commune's entry lives on the commune's host.
+
+    A commune's pages can also be reached through the city site (``/kien-minh/...``); without a
+    request Wagtail picks the most specific site, so every copy names the same canonical address.
+    The site root paths come from Wagtail's cache, not from a query.
+    """
+    return page.get_full_url()
+
+
+def site_root_url(page, request=None):
     """The address of the site a page belongs to (its own commune's, not necessarily the request's)."""
-    parts = page.get_url_parts(request=request)
+    parts = page.get_url_parts()
     if parts and parts[1]:
         return parts[1]
     return settings.PUBLIC_BASE_URL
@@ -150,7 +160,7 @@ def share_meta(page, request):
     return {
         "title": page.seo_title or page.title,
         "description": page_description(page),
-        "url": page.get_full_url(request),
+        "url": canonical_url(page),
         "type": "article" if isinstance(page, HeritagePage) else "website",
         "locale": OG_LOCALE,
         "site_name": site_name(request),
@@ -189,9 +199,7 @@ def breadcrumb_node(page, request, url):
     items = []
     for position, crumb in enumerate([*page_trail(page, request), page], start=1):
         items.append(
-            compact(
-                {"@type": "ListItem", "position": position, "name": crumb.title, "item": crumb.get_full_url(request)}
-            )
+            compact({"@type": "ListItem", "position": position, "name": crumb.title, "item": canonical_url(crumb)})
         )
     return {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": items}
 
@@ -403,7 +411,7 @@ ENTRY_BUILDERS = {"relic": _relic, "festival": _festival, "person": _person, "pr
 
 def build_structured_data(page, request, *, sources=(), entries=()):
     """The JSON-LD graph of a page: the page, what it describes, its breadcrumbs and its site."""
-    url = page.get_full_url(request)
+    url = canonical_url(page)
     image = share_image(page, request)
     graph = []
     if isinstance(page, HeritagePage):
@@ -421,7 +429,7 @@ def build_structured_data(page, request, *, sources=(), entries=()):
         graph.append(entry_node(page, request, url, image))
     elif isinstance(page, HeritageIndexPage):
         items = [
-            {"@type": "ListItem", "position": position, "url": entry.get_full_url(request), "name": entry.title}
+            {"@type": "ListItem", "position": position, "url": canonical_url(entry), "name": entry.title}
             for position, entry in enumerate(entries, start=1)
         ]
         graph.append(

@@ -4,6 +4,7 @@ Navigation, breadcrumbs, sections with their entry counts, image renditions fetc
 list at once, source anchors, and the JSON-LD and Open Graph data of ``heritage.structured_data``.
 """
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from wagtail.models import Page
 from .. import structured_data
 from ..communes import index_page_types
 from ..models import HeritagePage, HomePage
+from ..text import fold_diacritics
 
 register = template.Library()
 
@@ -130,6 +132,8 @@ def commune_links(communes):
     """Commune home pages with the number of entries each holds: one query besides the list."""
     homes = list(communes)
     counts = count_entries_below(homes)
+    # In alphabetical order as a reader looks for a name; tone marks decide only between equals.
+    homes.sort(key=lambda home: (fold_diacritics(home.title), home.title))
     return [Section(page=home, count=counts.get(home.pk, 0)) for home in homes]
 
 
@@ -163,33 +167,36 @@ def prefetch_renditions(objects, *specs):
         return ""
     rendition_model = get_image_model().get_rendition_model()
     filters = [Filter(spec=spec) for spec in specs]
-    keys = {}
+    wanted = {}  # cache key -> images (one image can be listed twice)
     for image in images:
         image.prefetched_renditions = []
         for image_filter in filters:
             key = rendition_model.construct_cache_key(image, image_filter.get_cache_key(image), image_filter.spec)
-            keys[key] = image
-    missing = set(images)
-    found = rendition_model.cache_backend.get_many(list(keys))
-    for key, rendition in found.items():
-        image = keys[key]
-        rendition.image = image
-        image.prefetched_renditions.append(rendition)
-    for image in images:
-        if len(image.prefetched_renditions) == len(filters):
-            missing.discard(image)
+            wanted.setdefault(key, []).append(image)
+
+    def attach(rendition, image):
+        # Each rendition knows its image, or reading its alt text would cost a query.
+        own = copy.copy(rendition)
+        own.image = image
+        image.prefetched_renditions.append(own)
+
+    cached = rendition_model.cache_backend.get_many(list(wanted))
+    for key, rendition in cached.items():
+        for image in wanted[key]:
+            attach(rendition, image)
+    missing = {key: images_ for key, images_ in wanted.items() if key not in cached}
     if missing:
-        by_pk = {}
-        for image in missing:
-            by_pk.setdefault(image.pk, []).append(image)
-        stored = rendition_model.objects.filter(image_id__in=by_pk, filter_spec__in=specs)
-        for rendition in stored:
-            for image in by_pk[rendition.image_id]:
-                if not any(
-                    cached.filter_spec == rendition.filter_spec and cached.focal_point_key == rendition.focal_point_key
-                    for cached in image.prefetched_renditions
-                ):
-                    image.prefetched_renditions.append(rendition)
+        by_id = {image.pk: image for images_ in missing.values() for image in images_}
+        stored = {}
+        for rendition in rendition_model.objects.filter(image_id__in=by_id, filter_spec__in=specs):
+            rendition.image = by_id[rendition.image_id]
+            key = rendition_model.construct_cache_key(rendition.image, rendition.focal_point_key, rendition.filter_spec)
+            stored[key] = rendition
+        for key, rendition in stored.items():
+            for image in missing.get(key, ()):
+                attach(rendition, image)
+        # Fill Wagtail's rendition cache, so that the next request needs no query at all.
+        rendition_model.cache_backend.set_many({key: stored[key] for key in missing if key in stored})
     return ""
 
 
@@ -311,3 +318,21 @@ def page_numbers(entries):
 def selected_filters(filters):
     """The filters a visitor has set, for the "clear filters" link and the page's robots tag."""
     return [active for active in filters or () if active.selected]
+
+
+@register.simple_tag(takes_context=True)
+def entry_url(context, page):
+    """A link to a page on its own site: a path there, a full address from another site.
+
+    Commune pages can also be reached through the city site, but there the menu is the city's;
+    from the city home a visitor should land on the commune's own site. Wagtail's cached site
+    root paths answer this without a query.
+    """
+    parts = page.get_url_parts()
+    if not parts or parts[2] is None:
+        return ""
+    site_id, root_url, path = parts
+    current = structured_data.request_site(_request(context))
+    if current is not None and current.pk == site_id:
+        return path
+    return f"{root_url}{path}"
