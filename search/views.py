@@ -180,13 +180,6 @@ def _active_filters(params, groups):
     return active
 
 
-def _suggestion_fields(item):
-    """Title, ``url_path`` and kind of a suggestion, whatever shape the backend gives it."""
-    if isinstance(item, dict):
-        return item.get("title", ""), item.get("url_path", ""), item.get("type", "")
-    return item.title, item.url_path, item.type
-
-
 def _search(backend, request, number):
     """One page of results; a page past the end shows the last one instead."""
     number = min(number, MAX_RESULT_WINDOW // PER_PAGE)
@@ -218,13 +211,11 @@ def search_page(request):
         suggestions = []
         if query and results.count < FEW_RESULTS:
             shown_ids = {hit.id for hit in results.hits}
-            for item in backend.suggest(query, scope_path=scope.path, limit=SUGGESTION_LIMIT):
-                if getattr(item, "id", None) in shown_ids or (isinstance(item, dict) and item.get("id") in shown_ids):
-                    continue
-                title, url_path, entry_type = _suggestion_fields(item)
-                suggestions.append(
-                    {"title": title, "url": addresses.for_page(url_path), "type": labels.get(entry_type, entry_type)}
-                )
+            suggestions = [
+                Result(hit, addresses.for_page(hit.url_path), labels.get(hit.type, hit.type))
+                for hit in backend.suggest(query, scope_path=scope.path, limit=SUGGESTION_LIMIT)
+                if hit.id not in shown_ids
+            ]
         groups = _facet_groups(results, filters)
         context.update(
             results=shown,
@@ -309,7 +300,8 @@ def suggest_api(request):
     if query:
         scope = request_scope(request, form.cleaned_data["scope"])
         addresses = EntryAddresses(request)
-        for item in get_backend().suggest(query, scope_path=scope.path, limit=SUGGESTION_LIMIT):
-            title, url_path, entry_type = _suggestion_fields(item)
-            suggestions.append({"title": title, "url": addresses.absolute(url_path), "type": entry_type})
+        suggestions = [
+            {"title": hit.title, "url": addresses.absolute(hit.url_path), "type": hit.type}
+            for hit in get_backend().suggest(query, scope_path=scope.path, limit=SUGGESTION_LIMIT)
+        ]
     return _json({"query": query, "suggestions": suggestions})
