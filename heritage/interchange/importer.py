@@ -19,7 +19,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.tasks import update_reference_index_task
 
 from ..models import EntryLink, HeritagePage
 from .appliers import Applier, compose_body
@@ -274,10 +276,14 @@ class Importer:
             for part in ("start", "end"):
                 for unit in ("month", "day", "leap"):
                     names[f"{part}_{unit}"] = f"{page.calendar}_{part}"
-        exclude = []
+        # Foreign keys hold objects the import looked up once for the whole file, or ones Wagtail
+        # set (locale, content type): checking that each still exists would cost a query per line.
+        # The ids were checked the same way: no page in the archive has one of the new ones.
+        exclude = [*_foreign_keys(page), "source_id", "translation_key"]
         if change.is_new:
-            exclude = ["path", "depth", "numchild", "url_path"]
+            exclude += ["path", "depth", "numchild", "url_path"]
             page._cached_parent_obj = change.index  # lets the slug be made from the title
+            page.locale = change.index.locale  # as Wagtail would, from the parent, without a query per page
         try:
             page.full_clean(exclude=exclude)
         except ValidationError as error:
@@ -288,7 +294,7 @@ class Importer:
                 continue
             for position, child in enumerate(getattr(page, relation).all(), start=1):
                 try:
-                    child.full_clean(exclude=_unsaved_relations(child))
+                    child.full_clean(exclude=_foreign_keys(child))
                 except ValidationError as error:
                     change.errors.extend(
                         f"{name}[{position}] {message}" for message in _renamed(validation_messages(error), renames)
@@ -422,18 +428,27 @@ class Importer:
         created_files = []
         by_id = {change.source_id: change for change in changes}
         try:
-            self.lookups.save_pending(created_files)
-            self.progress.start(len(changes) * 2, _("Writing"))
-            for change in changes:
-                if change.is_new:
-                    self.create(change)
-                elif change.moves:
-                    self.move(change)
-                self.progress.advance()
-            for change in changes:
-                self.publish(change, by_id)
-                self.progress.advance()
-            self.progress.finish()
+            # Every save would refresh the reference index (pages are saved three times each, and
+            # their inline objects with them); refresh it once per object at the end instead.
+            with disable_reference_index_auto_update():
+                self.lookups.save_pending(created_files)
+                self.progress.start(len(changes) * 2, _("Writing"))
+                for change in changes:
+                    if change.is_new:
+                        self.create(change)
+                    elif change.moves:
+                        self.move(change)
+                    self.progress.advance()
+                for change in changes:
+                    self.publish(change, by_id)
+                    self.progress.advance()
+                self.progress.finish()
+            written = [*self.lookups.pending, *(change.page for change in changes if change.action != "unchanged")]
+            for instance in written:
+                if ReferenceIndex.is_indexed(type(instance)):
+                    update_reference_index_task.enqueue(
+                        instance._meta.app_label, instance._meta.model_name, str(instance.pk)
+                    )
         except BaseException:
             # The transaction rolls back the rows; the files it wrote must go too.
             for name in created_files:
@@ -505,16 +520,9 @@ def _renamed(messages, names):
     return renamed
 
 
-def _unsaved_relations(instance):
-    """The inline object's parent key, and foreign keys to objects the import has not saved yet."""
-    exclude = []
-    for model_field in instance._meta.concrete_fields:
-        if not model_field.many_to_one:
-            continue
-        related = model_field.get_cached_value(instance, None)
-        if model_field.name == "page" or (related is not None and related.pk is None):
-            exclude.append(model_field.name)
-    return exclude
+def _foreign_keys(instance):
+    """The foreign keys of a page or inline object: set from looked-up objects, so not checked again."""
+    return [model_field.name for model_field in instance._meta.concrete_fields if model_field.many_to_one]
 
 
 def _order(problem):

@@ -8,12 +8,13 @@ from unittest.mock import patch
 
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import translation
 from wagtail.models import Page, Revision
 
 from festivals.models import FestivalIndexPage, FestivalPage
 from heritage.interchange import ImportFailed, import_file
+from heritage.interchange.progress import TextProgress
 from heritage.models import CityHomePage, EntryLink, HeritagePage, ProductIndexPage, ProductPage, Village
 from media.models import HeritageImage
 from people.models import PersonIndexPage, PersonPage
@@ -390,3 +391,32 @@ class CommandOutputTests(ImportTestCase):
     def test_a_missing_file_is_a_command_error(self):
         with self.assertRaisesMessage(CommandError, "No such file"):
             call_command("import_heritage", str(self.folder / "none.jsonl"), stdout=StringIO())
+
+
+class JsonArrayTests(ImportTestCase):
+    def test_a_json_file_may_hold_an_array_of_entries(self):
+        path = self.folder / "kho.json"
+        path.write_text(json.dumps([HEADER, relic(), relic("km-r101", title="Miếu Đông Khê")], ensure_ascii=False))
+        result = import_file(path)
+        self.assertEqual((len(result.created), result.unit), (2, "item"))
+
+
+class ProgressTests(SimpleTestCase):
+    def test_a_large_file_shows_its_progress_a_tenth_at_a_time_in_a_log(self):
+        stream = StringIO()
+        progress = TextProgress(stream, minimum=100)
+        progress.start(1000, "Checking")
+        for _entry in range(1000):
+            progress.advance()
+        progress.finish()
+        lines = stream.getvalue().splitlines()
+        self.assertEqual(len(lines), 11)
+        self.assertEqual(lines[-1], "Checking  [##############################] 100%  1000/1000")
+
+    def test_a_small_file_shows_no_progress(self):
+        stream = StringIO()
+        progress = TextProgress(stream, minimum=100)
+        progress.start(10, "Checking")
+        progress.advance(10)
+        progress.finish()
+        self.assertEqual(stream.getvalue(), "")
