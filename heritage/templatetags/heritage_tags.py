@@ -336,3 +336,9 @@ def entry_url(context, page):
     if current is not None and current.pk == site_id:
         return path
     return f"{root_url}{path}"
+
+
+@register.filter
+def canonical_url(page):
+    """The full address of a page on its own site, as printed and shared."""
+    return structured_data.canonical_url(page) or ""

@@ -117,6 +117,9 @@ class CommuneHomePageTests(PublicPageTestCase):
         self.assertTemplateUsed(response, "heritage/home_page.html")
         self.assertContains(response, '<h1 class="hero__title">Kiến Minh</h1>', html=True)
 
+    def test_the_home_page_counts_the_live_entries_of_the_commune(self):
+        self.assertContains(self.client.get("/"), "3 mục trong kho di sản")
+
     def test_each_section_shows_how_many_live_entries_it_holds(self):
         soup = self.soup(self.client.get("/"))
         sections = {
@@ -270,6 +273,10 @@ class ProductPageTests(PublicPageTestCase):
         related = soup.find(class_="related")
         self.assertEqual(related.find("h3").get_text(strip=True), "Sản phẩm văn hóa")
         self.assertEqual(related.find("a").get_text(strip=True), "Chiếu cói")
+
+    def test_the_printed_page_carries_its_own_address(self):
+        soup = self.soup(self.client.get(self.product.url))
+        self.assertEqual(soup.find(class_="print-only").get_text(), f"Địa chỉ trang này: {self.product.full_url}")
 
     def test_tags_and_the_review_date_close_the_entry(self):
         response = self.client.get(self.product.url)
