@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from modelcluster.models import get_all_child_relations
 from wagtail.models import Page, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
@@ -432,6 +433,8 @@ class Importer:
             # their inline objects with them); refresh it once per object at the end instead.
             with disable_reference_index_auto_update():
                 self.lookups.save_pending(created_files)
+                for change in changes:
+                    _refresh_foreign_keys(change.page)
                 self.progress.start(len(changes) * 2, _("Writing"))
                 for change in changes:
                     if change.is_new:
@@ -518,6 +521,24 @@ def _renamed(messages, names):
         name, separator, text = message.partition(": ")
         renamed.append(f"{names.get(name, name)}: {text}" if separator and name in names else message)
     return renamed
+
+
+def _refresh_foreign_keys(page):
+    """Point the page's and its inline objects' foreign keys at the objects just saved.
+
+    Django fills a foreign key's id from an object saved after it was assigned only when the
+    instance itself is saved; a revision is serialized from the ids without saving the inline objects.
+    """
+    instances = [page]
+    for relation in get_all_child_relations(page):
+        instances.extend(getattr(page, relation.get_accessor_name()).all())
+    for instance in instances:
+        for model_field in instance._meta.concrete_fields:
+            if not model_field.many_to_one:
+                continue
+            related = model_field.get_cached_value(instance, None)
+            if related is not None and related.pk is not None and getattr(instance, model_field.attname) != related.pk:
+                setattr(instance, model_field.attname, related.pk)
 
 
 def _foreign_keys(instance):

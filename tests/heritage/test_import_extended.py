@@ -292,3 +292,22 @@ class ExtendedFieldErrorsTests(ImportTestCase):
         messages = self.errors({**PRODUCT, "image": "anh.jpg"})
         self.assertEqual(len(messages), 1)
         self.assertTrue(messages[0].startswith("Line 2: image: anh.jpg: "))
+
+
+class UpdateWithNewObjectsTests(ImportTestCase):
+    def test_an_update_may_bring_new_periods_villages_sources_tags_and_images(self):
+        minimal = {key: RELIC[key] for key in ("id", "type", "commune", "title", "summary")}
+        self.import_entries(minimal)
+        copy_images(self.folder)
+        extended = {key: RELIC[key] for key in ("period", "village", "sources", "tags", "image", "gallery")}
+        self.import_entries({**minimal, **extended})
+        page = RelicPage.objects.get()
+        self.assertEqual(page.period.name, "Nhà Nguyễn")
+        self.assertEqual(page.village.name, "Đại Trà")
+        self.assertEqual(page.source_links.get().source.title, "Địa chí Kiến Thụy")
+        self.assertEqual(sorted(tag.name for tag in page.tags.all()), ["thành hoàng", "đình làng"])
+        self.assertEqual(page.image.title, "Đình Đại Trà nhìn từ sân")
+        self.assertEqual(
+            [item["image"].caption for item in page.body[-1].value["images"]], ["Mặt tiền đình", "Rước kiệu"]
+        )
+        self.assertFalse(page.has_unpublished_changes)
