@@ -101,3 +101,100 @@ stop_postgres() {
 free_port() {
     "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+ES_RUN_DIR=""
+ES_LAUNCHER=""
+ES_RUN_AS=()
+start_elasticsearch() {
+    # Starts a throw-away single-node Elasticsearch on 127.0.0.1 without waiting for it (see
+    # wait_for_elasticsearch) and exports ELASTICSEARCH_TEST_URL. The node is the integration-test
+    # build on Maven Central, at the version of the Python client, fetched once into a cache. It
+    # has no analysis plugins, which is why the Vietnamese analysis happens in Python
+    # (docs/search.md). Elasticsearch refuses to run as root, so root runs it as nobody.
+    local version cache home port java_home download
+    version="$("$PYTHON" -c 'import elasticsearch; print(elasticsearch.__versionstr__)')"
+    if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+        apt_install maven openjdk-17-jre-headless || return 1
+    fi
+    java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+    if [ "$(id -u)" -eq 0 ]; then
+        cache=/var/cache/heritage-archive
+        ES_RUN_AS=(runuser -u nobody --)
+    else
+        cache="${XDG_CACHE_HOME:-$HOME/.cache}/heritage-archive"
+        ES_RUN_AS=()
+    fi
+    home="$cache/elasticsearch-$version"
+    if [ ! -x "$home/bin/elasticsearch" ]; then
+        log "Fetching Elasticsearch $version (integration-test build, about 100 MB, once)"
+        mkdir -p "$cache"
+        download="$(mktemp -d -p "$cache" download.XXXXXX)"
+        mvn -q -B dependency:copy \
+            "-Dartifact=org.elasticsearch.distribution.integ-test-zip:elasticsearch:$version:zip" \
+            "-DoutputDirectory=$download" || { rm -rf "$download"; return 1; }
+        # Python rather than unzip, which a fresh machine may lack; keeps the executable bits.
+        "$PYTHON" - "$download/elasticsearch-$version.zip" "$download" <<'PY' || { rm -rf "$download"; return 1; }
+import sys
+import zipfile
+from pathlib import Path
+
+with zipfile.ZipFile(sys.argv[1]) as archive:
+    for info in archive.infolist():
+        path = Path(archive.extract(info, sys.argv[2]))
+        if info.external_attr >> 16 and not info.is_dir():
+            path.chmod((info.external_attr >> 16) & 0o777)
+PY
+        chmod -R a+rX "$download"
+        rm -rf "$home"
+        mv "$download/elasticsearch-$version" "$home"
+        rm -rf "$download"
+    fi
+    ES_RUN_DIR="$(mktemp -d -t heritage-es.XXXXXX)"
+    # The node's own copy of the configuration: it writes a keystore there on start.
+    cp -r "$home/config" "$ES_RUN_DIR/config"
+    mkdir -p "$ES_RUN_DIR/data" "$ES_RUN_DIR/logs"
+    chmod 755 "$ES_RUN_DIR"
+    [ ${#ES_RUN_AS[@]} -eq 0 ] || chown -R nobody "$ES_RUN_DIR"
+    port="${ES_TEST_PORT:-$(free_port)}"
+    # -d returns once the node answers, or fails; wait_for_elasticsearch collects the outcome.
+    "${ES_RUN_AS[@]}" env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_RUN_DIR/config" \
+        ES_JAVA_OPTS="-Xms512m -Xmx512m" "$home/bin/elasticsearch" -d -p "$ES_RUN_DIR/pid" \
+        -Ediscovery.type=single-node -Expack.security.enabled=false \
+        -Ehttp.host=127.0.0.1 "-Ehttp.port=$port" -Etransport.host=127.0.0.1 \
+        -Ecluster.routing.allocation.disk.threshold_enabled=false \
+        "-Epath.data=$ES_RUN_DIR/data" "-Epath.logs=$ES_RUN_DIR/logs" \
+        >"$ES_RUN_DIR/start.log" 2>&1 &
+    ES_LAUNCHER=$!
+    export ELASTICSEARCH_TEST_URL="http://127.0.0.1:$port"
+    ES_VERSION="$version"
+}
+
+wait_for_elasticsearch() {
+    # Returns once the node started by start_elasticsearch answers; fails, with its log, if it
+    # could not start.
+    [ -n "$ES_LAUNCHER" ] || return 0
+    if wait "$ES_LAUNCHER"; then
+        ES_LAUNCHER=""
+        log "Elasticsearch $ES_VERSION on $ELASTICSEARCH_TEST_URL"
+        return 0
+    fi
+    ES_LAUNCHER=""
+    cat "$ES_RUN_DIR/start.log" >&2 || true
+    tail -n 40 "$ES_RUN_DIR/logs/elasticsearch.log" >&2 2>/dev/null || true
+    unset ELASTICSEARCH_TEST_URL
+    log "Elasticsearch did not start (log above); set ELASTICSEARCH_URL to use a node of your own."
+    return 1
+}
+
+stop_elasticsearch() {
+    [ -n "$ES_RUN_DIR" ] || return 0
+    local pid
+    [ -z "$ES_LAUNCHER" ] || wait "$ES_LAUNCHER" || true
+    pid="$(cat "$ES_RUN_DIR/pid" 2>/dev/null || true)"
+    if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+        for _ in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$ES_RUN_DIR"
+    ES_RUN_DIR=""
+}

@@ -1,0 +1,285 @@
+import logging
+import socket
+import uuid
+
+import pytest
+from django.test import SimpleTestCase, override_settings
+
+from search.backends import SearchBackend, SearchRequest, SearchResults
+from search.elastic import ElasticsearchBackend
+
+from .conftest import elasticsearch_test_url
+
+# The test node shares two cores with the test run: give it time, so a slow answer is not
+# mistaken for a dead node (the fallback tests set their own short timeouts).
+TEST_TIMEOUT = 30
+
+
+def unique_prefix():
+    """Index names of their own for each test class of each run: runs may share a node."""
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def entry(pk, title, *, text=(), names=(), summary="", tags=(), path="000100010001", facets=None):
+    return {
+        "id": pk,
+        "source_id": f"test-{pk}",
+        "type": "relic",
+        "title": title,
+        "names": list(names),
+        "summary": summary,
+        "text": list(text),
+        "tags": list(tags),
+        "facets": facets or {"type": [("relic", "di tích")]},
+        "path": path,
+        "url_path": f"/entry-{pk}/",
+        "image_id": None,
+        "location": None,
+        "published_at": None,
+    }
+
+
+class QuietBackend(SearchBackend):
+    """Stands in for the built-in backend where a test looks at Elasticsearch alone."""
+
+    name = "quiet"
+
+    def index_documents(self, documents):
+        pass
+
+    def delete_documents(self, ids):
+        pass
+
+    def rebuild(self, documents, *, progress=None):
+        pass
+
+    def search(self, request):
+        return SearchResults(backend=self.name)
+
+    def suggest(self, query, *, scope_path="", limit=8):
+        return []
+
+
+@pytest.mark.elasticsearch
+class ElasticsearchTestCase(SimpleTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.prefix = unique_prefix()
+        cls.backend = cls.make_elasticsearch(cls.prefix)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.backend.drop()
+        super().tearDownClass()
+
+    @classmethod
+    def make_elasticsearch(cls, prefix, **options):
+        options = {"fallback": QuietBackend(), "timeout": TEST_TIMEOUT, **options}
+        return ElasticsearchBackend(url=elasticsearch_test_url(), index_prefix=prefix, **options)
+
+    def indices(self, backend=None):
+        backend = backend or self.backend
+        return set(backend.client.indices.get(index=f"{backend.alias}-*", expand_wildcards="all"))
+
+    def live_index(self, backend=None):
+        backend = backend or self.backend
+        return set(backend.client.indices.get_alias(name=backend.alias))
+
+    def titles(self, query, backend=None, **request):
+        results = (backend or self.backend).search(SearchRequest(query=query, **request))
+        self.assertEqual(results.backend, "elasticsearch")
+        return [hit.title for hit in results.hits]
+
+
+class RebuildTests(ElasticsearchTestCase):
+    def setUp(self):
+        self.backend.rebuild_elasticsearch([entry(1, "Đình Kiến Minh"), entry(2, "Chùa Vẽ")])
+
+    def test_rebuild_switches_the_alias_to_a_new_index_and_drops_the_old_one(self):
+        before = self.live_index()
+        count = self.backend.rebuild_elasticsearch([entry(3, "Đền Tân Viên")])
+        after = self.live_index()
+        self.assertEqual(count, 1)
+        self.assertEqual(len(after), 1)
+        self.assertNotEqual(after, before)
+        self.assertEqual(self.indices(), after)
+        self.assertEqual(self.titles("den"), ["Đền Tân Viên"])
+        self.assertEqual(self.titles("dinh"), [])
+
+    def test_searches_keep_answering_from_the_old_index_during_a_rebuild(self):
+        seen = []
+
+        def documents():
+            for pk in range(10, 30):
+                seen.append(self.titles("dinh kien minh"))
+                yield entry(pk, f"Miếu số {pk}")
+
+        self.backend.rebuild_elasticsearch(documents())
+        self.assertEqual(seen, [["Đình Kiến Minh"]] * 20)
+        self.assertEqual(self.titles("mieu so 12"), ["Miếu số 12"])
+
+    def test_entries_published_during_a_rebuild_are_in_the_new_index(self):
+        def documents():
+            yield entry(10, "Miếu Bà")
+            self.backend.index_documents([entry(11, "Miếu Ông")])
+            yield entry(12, "Miếu Cô")
+
+        self.backend.rebuild_elasticsearch(documents())
+        self.assertEqual(sorted(self.titles("mieu")), ["Miếu Bà", "Miếu Cô", "Miếu Ông"])
+
+    def test_a_failed_rebuild_leaves_the_live_index_alone(self):
+        before = self.live_index()
+
+        def documents():
+            yield entry(10, "Miếu Bà")
+            raise RuntimeError("the database went away")
+
+        with self.assertRaises(RuntimeError):
+            self.backend.rebuild_elasticsearch(documents())
+        self.assertEqual(self.live_index(), before)
+        self.assertEqual(self.indices(), before)
+        self.assertEqual(self.titles("chua ve"), ["Chùa Vẽ"])
+
+    def test_rebuilding_with_no_entries_gives_an_empty_index(self):
+        self.assertEqual(self.backend.rebuild_elasticsearch([]), 0)
+        self.assertEqual(self.titles("dinh"), [])
+
+
+class WriteTests(ElasticsearchTestCase):
+    def setUp(self):
+        self.backend.drop()
+
+    def test_the_first_write_creates_the_index_behind_the_alias(self):
+        self.backend.index_documents([entry(1, "Đình Kiến Minh")])
+        self.assertEqual(len(self.live_index()), 1)
+        self.assertEqual(self.titles("kien minh"), ["Đình Kiến Minh"])
+
+    def test_deleting_an_entry_that_was_never_indexed_is_not_an_error(self):
+        self.backend.index_documents([entry(1, "Đình Kiến Minh")])
+        self.backend.delete_documents([1, 999])
+        self.assertEqual(self.titles("kien minh"), [])
+
+    def test_writes_go_to_the_built_in_backend_too(self):
+        written = []
+
+        class Recording(QuietBackend):
+            def index_documents(self, documents):
+                written.extend(document["id"] for document in documents)
+
+        backend = self.make_elasticsearch(self.prefix, fallback=Recording())
+        backend.index_documents([entry(1, "Đình Kiến Minh")])
+        self.assertEqual(written, [1])
+
+
+class IndexPrefixTests(ElasticsearchTestCase):
+    def test_backends_with_different_prefixes_do_not_see_each_other(self):
+        other = self.make_elasticsearch(unique_prefix())
+        try:
+            self.backend.rebuild_elasticsearch([entry(1, "Đình Kiến Minh")])
+            other.rebuild_elasticsearch([entry(2, "Chùa Vẽ")])
+            other.rebuild_elasticsearch([entry(3, "Chùa Vẽ mới")])
+            self.assertEqual(self.titles("dinh"), ["Đình Kiến Minh"])
+            self.assertEqual(self.titles("dinh", backend=other), [])
+            self.assertEqual(len(self.live_index()), 1)
+        finally:
+            other.drop()
+
+    def test_index_names_come_from_the_setting(self):
+        with override_settings(ELASTICSEARCH_URL=elasticsearch_test_url(), ELASTICSEARCH_INDEX_PREFIX="Heritage-Dev"):
+            backend = ElasticsearchBackend(fallback=QuietBackend())
+        self.assertEqual(backend.alias, "heritage-dev-entries")
+
+
+def closed_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class FallbackTests(SimpleTestCase):
+    """When the node is unreachable or slow, the built-in backend answers."""
+
+    class Builtin(QuietBackend):
+        name = "builtin"
+
+        def search(self, request):
+            return SearchResults(count=1, backend=self.name)
+
+        def suggest(self, query, *, scope_path="", limit=8):
+            return ["from the built-in backend"]
+
+    def backend(self, url, timeout=1):
+        return ElasticsearchBackend(
+            url=url, index_prefix=unique_prefix(), timeout=timeout, fallback=self.Builtin(), retry_after=0
+        )
+
+    def test_search_falls_back_when_the_node_is_unreachable(self):
+        backend = self.backend(f"http://127.0.0.1:{closed_port()}")
+        with self.assertLogs("search.elastic", logging.WARNING) as logs:
+            results = backend.search(SearchRequest(query="đình"))
+        self.assertEqual((results.count, results.backend), (1, "builtin"))
+        self.assertIn("built-in backend answers", logs.output[0])
+
+    def test_suggest_falls_back_when_the_node_is_unreachable(self):
+        backend = self.backend(f"http://127.0.0.1:{closed_port()}")
+        with self.assertLogs("search.elastic", logging.WARNING):
+            self.assertEqual(backend.suggest("đình"), ["from the built-in backend"])
+
+    def test_search_falls_back_when_the_node_is_too_slow(self):
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen()  # accepts connections and never answers
+            backend = self.backend(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5)
+            with self.assertLogs("search.elastic", logging.WARNING) as logs:
+                results = backend.search(SearchRequest(query="đình"))
+        self.assertEqual(results.backend, "builtin")
+        self.assertIn("ConnectionTimeout", logs.output[0])
+
+    def test_after_a_failure_searches_skip_the_node_for_a_while(self):
+        backend = self.backend(f"http://127.0.0.1:{closed_port()}")
+        backend.retry_after = 60
+        with self.assertLogs("search.elastic", logging.WARNING) as logs:
+            backend.search(SearchRequest(query="đình"))
+            results = backend.search(SearchRequest(query="chùa"))
+        self.assertEqual(results.backend, "builtin")
+        self.assertEqual(len(logs.output), 1)
+
+
+class SearchTests(ElasticsearchTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend.rebuild_elasticsearch(
+            [
+                entry(1, "Đình Đông Khê", text=["Đình thờ Thành hoàng làng."]),
+                entry(2, "Đình Động Khê", text=["Một ngôi đình <cổ> & đẹp."]),
+                entry(3, "Đền thờ Trần Hưng Đạo", names=["Đền Kiếp Bạc"], text=["Nơi thờ Hưng Đạo Đại Vương."]),
+                entry(4, "Chùa Vẽ", path="000100020001", text=["Chùa gần đình làng."]),
+            ]
+        )
+
+    def test_snippets_show_the_accented_text_with_marks_and_escape_the_rest(self):
+        results = self.backend.search(SearchRequest(query="dinh co"))
+        self.assertEqual(results.hits[0].snippet, "Một ngôi <mark>đình</mark> &lt;<mark>cổ</mark>&gt; &amp; đẹp.")
+
+    def test_a_match_at_the_start_of_the_text_is_marked(self):
+        results = self.backend.search(SearchRequest(query="thanh hoang"))
+        self.assertEqual(results.hits[0].snippet, "Đình thờ <mark>Thành</mark> <mark>hoàng</mark> làng.")
+
+    def test_hostile_requests_get_an_answer_not_an_error(self):
+        requests = [
+            SearchRequest(query="\x00\x1b" + "a" * 10_000),
+            SearchRequest(query='title:( "* OR ] \\'),
+            SearchRequest(query="đình", limit=-5, offset=10**9),
+            SearchRequest(
+                query="đình", filters={"rank": None, "type": "relic", "nonsense": ["x"], "period": [None, ""]}
+            ),
+            SearchRequest(query="đình", scope_path="*"),
+        ]
+        for request in requests:
+            with self.subTest(request=request):
+                self.assertEqual(self.backend.search(request).backend, "elasticsearch")
+
+    def test_scope_limits_results_to_a_part_of_the_tree(self):
+        self.assertEqual(self.titles("dinh", scope_path="00010002"), ["Chùa Vẽ"])
