@@ -103,11 +103,23 @@ class Applier:
             "village",
             lambda name: setattr(page, "village", lookups.village(self.change.commune, name) if name else None),
         )
+        if self.change.moves and page.village_id and not self.has("village"):
+            self.leave_old_village()
         self.guarded("sources", self.set_sources)
         self.guarded("image", lambda item: setattr(page, "image", self.image(item) if item else None))
         self.guarded(
             "gallery", lambda items: setattr(self.change, "gallery", [self.image(item, "gallery") for item in items])
         )
+
+    def leave_old_village(self):
+        """A page moved to another commune cannot stay in a village of the old one."""
+        commune = self.change.commune
+        if commune is None or self.page.village.commune_id != commune.pk:
+            self.change.warnings.append(
+                _("village: %(village)s is in another commune; the entry no longer has a village.")
+                % {"village": self.page.village.name}
+            )
+            self.page.village = None
 
     def image(self, item, field="image"):
         return self.lookups.image(item, commune=self.change.commune, default_title=self.page.title, field=field)

@@ -5,6 +5,7 @@ import needs but the archive lacks are built here unsaved and checked with the m
 validation; ``save_pending`` writes them once the whole file has passed.
 """
 
+import os
 from pathlib import Path
 
 from django.apps import apps
@@ -240,7 +241,11 @@ class Lookups:
 
     def image(self, item, *, commune, default_title, field="image"):
         """The image for a file: the archive's copy if the same file is there already, else a new one."""
-        path = self.files_dir / item.file
+        path = Path(os.path.normpath(self.files_dir / item.file))
+        if not path.is_relative_to(os.path.normpath(self.files_dir)):
+            raise FieldError(
+                _("%(field)s: %(file)s is outside the files folder.") % {"field": field, "file": item.file}
+            )
         if not path.is_file():
             raise FieldError(_("%(field)s: no such file %(file)s.") % {"field": field, "file": item.file})
         with path.open("rb") as handle:

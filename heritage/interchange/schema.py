@@ -698,6 +698,8 @@ def parse_record(record, number, unit="line"):
             error(message)
 
     entry_type = record.get("type")
+    if isinstance(entry_type, str):
+        entry_type = entry_type.strip().lower()
     if entry_type not in ENTRY_TYPES:
         error(
             _("type must be one of %(types)s, not %(value)r.") % {"types": ", ".join(ENTRY_TYPES), "value": entry_type}

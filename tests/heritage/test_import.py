@@ -241,6 +241,14 @@ class BrokenFileTests(ImportTestCase):
             ["Line 2: Field 'lunar_start' does not apply to a relic; skipped."],
         )
 
+    def test_an_image_outside_the_files_folder_is_refused(self):
+        with self.assertRaises(ImportFailed) as caught:
+            self.import_entries(relic(image="../anh.png"))
+        self.assertEqual(
+            [str(problem) for problem in caught.exception.errors],
+            ["Line 2: image: ../anh.png is outside the files folder."],
+        )
+
     def test_image_files_written_before_a_failure_are_removed(self):
         shutil.copy(DATA / "images" / "le-hoi.png", self.folder / "le-hoi.png")
         before = (
@@ -295,6 +303,16 @@ class ReimportTests(ImportTestCase):
         self.assertEqual(page.get_parent().specific, index_of(other, RelicIndexPage))
         self.assertEqual(len(result.moved), 1)
         self.assertEqual(page.url_path, f"{index_of(other, RelicIndexPage).url_path}{page.slug}/")
+
+    def test_a_moved_entry_leaves_the_village_of_its_old_commune(self):
+        build_commune(name="An Khánh", code="AK", hostname="ankhanh.localhost")
+        self.import_entries(relic(village="Đông Khê"))
+        result = self.import_entries(relic(commune="An Khánh"))
+        self.assertIsNone(RelicPage.objects.get().village)
+        self.assertEqual(
+            [str(warning) for warning in result.warnings],
+            ["Line 2: village: Đông Khê is in another commune; the entry no longer has a village."],
+        )
 
     def test_related_ids_may_name_entries_already_in_the_archive(self):
         self.import_entries(relic())

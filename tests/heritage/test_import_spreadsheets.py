@@ -46,7 +46,7 @@ class CsvImportTests(ImportTestCase):
     def test_a_comma_separated_file_with_an_object_in_dotted_columns(self):
         path = self.write_csv(
             "id,type,commune,title,summary,product_kind,maker.name,maker.phone,lat,lon\n"
-            'km-s300,product,Kiến Minh,Nón lá,Nón lá làng nghề.,craft,Tổ hợp tác nón lá,0912 000 111,"20,77","106,65"\n'
+            'km-s300,Product,Kiến Minh,Nón lá,Nón lá làng nghề.,craft,Tổ hợp tác nón lá,0912 000 111,"20,77","106,65"\n'
         )
         import_file(path)
         product = ProductPage.objects.get()
