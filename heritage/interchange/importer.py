@@ -92,6 +92,7 @@ class EntryChange:
     links_changed: bool = False
     fingerprint: str = ""
     needs_publishing: bool = False
+    had_draft: bool = False
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
@@ -249,11 +250,12 @@ class Importer:
             change.page = existing.get_latest_revision_as_object()
             change.moves = existing.path[: -existing.steplen] != change.index.path
             change.fingerprint = fingerprint(change.page)
-            change.needs_publishing = not self.draft and (existing.has_unpublished_changes or not existing.live)
+            # Never published (imported as a draft before): publish it now, changed or not.
+            change.needs_publishing = not self.draft and not existing.live
+            change.had_draft = existing.has_unpublished_changes
         Applier(change, lookups).apply()
-        if not change.errors:
-            change.page.body = compose_body(change.page, change)
-            self.validate(change)
+        change.page.body = compose_body(change.page, change)
+        self.validate(change)
         # Several model fields can stand for one format field (a date's month and day): say it once.
         for message in dict.fromkeys(change.errors):
             self.error(entry, message)
@@ -405,6 +407,16 @@ class Importer:
                 or fingerprint(change.page) != change.fingerprint
             ):
                 change.action = "update"
+                if change.had_draft and not self.draft:
+                    # The import starts from the latest revision, as an editor would in the admin.
+                    self.problems.append(
+                        Problem(
+                            change.entry.number,
+                            _("The page had unpublished changes; they are published with this import."),
+                            self.unit,
+                            is_error=False,
+                        )
+                    )
             else:
                 change.action = "unchanged"
 

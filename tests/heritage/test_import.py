@@ -392,6 +392,33 @@ class DraftTests(ImportTestCase):
         self.assertTrue(page.has_unpublished_changes)
         self.assertEqual(page.get_latest_revision_as_object().title, "Đình Đông Khê (bản nháp)")
 
+    def test_an_editors_draft_is_not_published_by_an_import_that_changes_nothing(self):
+        self.import_entries(relic())
+        page = RelicPage.objects.get()
+        page.address = "Thôn Đông Khê (đang duyệt)"
+        page.save_revision()
+        result = self.import_entries(relic())
+        self.assertEqual(len(result.unchanged), 1)
+        self.assertTrue(RelicPage.objects.get().has_unpublished_changes)
+
+    def test_an_import_that_changes_a_page_with_a_draft_says_the_draft_is_published(self):
+        self.import_entries(relic())
+        page = RelicPage.objects.get()
+        page.address = "Thôn Đông Khê (đang duyệt)"
+        page.save_revision()
+        result = self.import_entries(relic(title="Đình Đông Khê mới"))
+        self.assertEqual(
+            [str(warning) for warning in result.warnings],
+            ["Line 2: The page had unpublished changes; they are published with this import."],
+        )
+        self.assertEqual(RelicPage.objects.get().address, "Thôn Đông Khê (đang duyệt)")
+
+    def test_an_entry_imported_as_draft_is_published_by_the_next_import(self):
+        self.import_entries(relic(), draft=True)
+        result = self.import_entries(relic())
+        self.assertEqual(len(result.updated), 1)
+        self.assertTrue(RelicPage.objects.get().live)
+
     def test_a_new_entry_imported_as_draft_is_not_live(self):
         self.import_entries(relic(), draft=True)
         self.assertFalse(Page.objects.get(pk=RelicPage.objects.get().pk).live)
