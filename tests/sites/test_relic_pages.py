@@ -285,3 +285,26 @@ class RelicIndexPageTests(RelicPageTestCase):
         soup = self.soup(self.client.get(self.index.url, {"rank": "national", "page": "2"}))
         previous = soup.select_one('.pagination a[rel="prev"]')
         self.assertEqual(previous["href"], f"{self.index.relative_url(self.setup.site)}?rank=national")
+
+
+class CrossCommuneLinkTests(RelicPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        kien_minh = build_commune()
+        an_khanh = build_commune(name="An Khánh", code="AK", hostname="ankhanh.localhost")
+        cls.here = RelicPageFactory(parent=index_of(kien_minh, RelicIndexPage), title="Đình Đông Khê")
+        cls.there = RelicPageFactory(parent=index_of(an_khanh, RelicIndexPage), title="Chùa An Khánh")
+        cls.neighbour = RelicPageFactory(parent=index_of(kien_minh, RelicIndexPage), title="Miếu Đông Khê")
+        EntryLink.objects.create(source=cls.here, target=cls.there, relation="associated_with")
+        EntryLink.objects.create(source=cls.here, target=cls.neighbour, relation="related")
+
+    def test_an_entry_of_another_commune_is_linked_on_its_own_site(self):
+        soup = self.soup(self.client.get(self.here.url))
+        links = {link.get_text(strip=True): link["href"] for link in soup.select(".related a")}
+        self.assertEqual(links["Chùa An Khánh"], self.there.full_url)
+        self.assertTrue(self.there.full_url.startswith("http://ankhanh.localhost/"))
+
+    def test_an_entry_of_the_same_commune_is_linked_by_its_path(self):
+        soup = self.soup(self.client.get(self.here.url))
+        links = {link.get_text(strip=True): link["href"] for link in soup.select(".related a")}
+        self.assertEqual(links["Miếu Đông Khê"], self.neighbour.relative_url(self.neighbour.get_site()))
