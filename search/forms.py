@@ -7,6 +7,7 @@ numeric paging parameters can be refused (400), because a program sent them and 
 import unicodedata
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from .backends import FACETS
@@ -74,6 +75,18 @@ class SearchForm(forms.Form):
         """Facet name → accepted values, only for the facets the visitor narrowed."""
         data = self.cleaned_data if self.is_valid() else {}
         return {name: data[name] for name in FACETS if data.get(name)}
+
+    @property
+    def params(self):
+        """The query string of the search as understood (words, filters, scope), without the page."""
+        params = QueryDict(mutable=True)
+        if self.cleaned_data.get("q"):
+            params["q"] = self.cleaned_data["q"]
+        for name, values in self.filters.items():
+            params.setlist(name, values)
+        if self.cleaned_data.get("scope"):
+            params["scope"] = self.cleaned_data["scope"]
+        return params
 
 
 class ApiSearchForm(SearchForm):

@@ -159,7 +159,6 @@ def _facet_groups(results, filters):
 
 def _query_string(params, **changes):
     params = params.copy()
-    params.pop("page", None)
     for name, value in changes.items():
         if value is None:
             params.pop(name, None)
@@ -199,7 +198,9 @@ def search_page(request):
     form.is_valid()  # every input is valid here: nonsense is ignored, not reported
     query, filters = form.cleaned_data["q"], form.filters
     scope = request_scope(request, form.cleaned_data["scope"])
-    context = {"form": form, "query": query, "scope": scope, "searched": bool(query or filters)}
+    # Links rebuild the query string from what was understood: no junk, no 10 000-character words.
+    params = form.params
+    context = {"query": query, "params": params, "scope": scope, "searched": bool(query or filters)}
     if context["searched"]:
         backend = get_backend()
         results, page_obj = _search(
@@ -207,32 +208,34 @@ def search_page(request):
         )
         addresses = EntryAddresses(request)
         labels = entry_type_labels()
-        shown = [Result(hit, addresses.for_page(hit.url_path), labels.get(hit.type, hit.type)) for hit in results.hits]
+
+        def result(hit):
+            return Result(hit, addresses.for_page(hit.url_path), labels.get(hit.type, hit.type))
+
         suggestions = []
         if query and results.count < FEW_RESULTS:
             shown_ids = {hit.id for hit in results.hits}
             suggestions = [
-                Result(hit, addresses.for_page(hit.url_path), labels.get(hit.type, hit.type))
+                result(hit)
                 for hit in backend.suggest(query, scope_path=scope.path, limit=SUGGESTION_LIMIT)
                 if hit.id not in shown_ids
             ]
         groups = _facet_groups(results, filters)
         context.update(
-            results=shown,
+            results=[result(hit) for hit in results.hits],
             count=results.count,
             page_obj=page_obj,
             facet_groups=groups,
-            active_filters=_active_filters(request.GET, groups),
-            clear_filters_query=_query_string(request.GET.copy(), **dict.fromkeys(FACETS)),
+            active_filters=_active_filters(params, groups),
+            clear_filters_query=_query_string(params, **dict.fromkeys(FACETS)),
             suggestions=suggestions,
             few_results=results.count < FEW_RESULTS,
         )
         if results.suggestion and results.suggestion != query:
             context["did_you_mean"] = results.suggestion
-            context["did_you_mean_query"] = _query_string(request.GET, q=results.suggestion)
+            context["did_you_mean_query"] = _query_string(params, q=results.suggestion)
     if scope.commune:
-        context["widen_query"] = _query_string(request.GET, scope=SCOPE_CITY)
-        context["narrow_query"] = _query_string(request.GET, scope=None)
+        context["widen_query"] = _query_string(params, scope=SCOPE_CITY)
     return TemplateResponse(request, "search/search.html", context)
 
 
