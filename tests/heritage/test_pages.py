@@ -45,6 +45,10 @@ class LayoutTests(PublicPageTestCase):
         self.assertEqual(self.soup(response).html["lang"], "vi")
         self.assertContains(response, "Chuyển đến nội dung chính")
 
+    def test_pages_stay_marked_as_vietnamese_for_an_english_speaking_browser(self):
+        response = self.client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+        self.assertEqual(self.soup(response).html["lang"], "vi")
+
     def test_the_skip_link_leads_to_the_main_landmark(self):
         soup = self.soup(self.client.get("/"))
         skip_link = soup.find("a", class_="skip-link")
