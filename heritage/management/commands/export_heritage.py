@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from heritage.interchange import ExportError, export_entries
 
@@ -39,11 +40,18 @@ class Command(BaseCommand):
         except ExportError as error:
             raise CommandError(str(error)) from None
         except OSError as error:
-            raise CommandError(f"Cannot write {error.filename}: {error.strerror}.") from None
+            raise CommandError(
+                _("Cannot write %(file)s: %(reason)s.") % {"file": error.filename, "reason": error.strerror}
+            ) from None
         if verbosity >= 1:
             for source_id, target_id in result.skipped_links:
                 self.stderr.write(
-                    f"Warning: the link from {source_id} to {target_id} is left out; {target_id} is not exported."
+                    _("Warning: the link from %(source)s to %(target)s is left out; %(target)s is not exported.")
+                    % {"source": source_id, "target": target_id}
                 )
             if output is not None:
-                self.stdout.write(self.style.SUCCESS(f"{result.count} entries written to {output}."))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        _("%(count)s entries written to %(file)s.") % {"count": result.count, "file": output}
+                    )
+                )

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from heritage.interchange import ENCODINGS, FORMATS, ImportFailed, ReadError, import_file
 from heritage.interchange.progress import NullProgress, TextProgress
@@ -51,30 +53,52 @@ class Command(BaseCommand):
         except ReadError as error:
             raise CommandError(str(error)) from None
         except ImportFailed as failure:
-            for warning in failure.warnings:
-                self.stderr.write(f"Warning: {warning}")
-            lines = "\n".join(f"  {problem}" for problem in failure.errors)
-            raise CommandError(f"{len(failure.errors)} problem(s); nothing was imported:\n{lines}") from None
+            self.warn(failure.warnings, verbosity)
+            count = len(failure.errors)
+            heading = ngettext(
+                "%(count)s problem; nothing was imported:", "%(count)s problems; nothing was imported:", count
+            ) % {"count": count}
+            raise CommandError("\n  ".join([heading, *map(str, failure.errors)])) from None
+        self.warn(result.warnings, verbosity)
         self.report(result, verbosity)
 
+    def warn(self, warnings, verbosity):
+        if verbosity >= 1:
+            for warning in warnings:
+                self.stderr.write(_("Warning: %(warning)s") % {"warning": warning})
+
     def report(self, result, verbosity):
-        if verbosity >= 1:
-            for warning in result.warnings:
-                self.stderr.write(f"Warning: {warning}")
-            if result.legacy_encoding:
-                self.stdout.write(f"Text converted from {ENCODING_NAMES[result.legacy_encoding]} to Unicode.")
-        verb = "would be" if result.dry_run else "were"
-        if verbosity >= 2 or result.dry_run and verbosity >= 1:
-            for label, changes in (("create", result.created), ("update", result.updated), ("move", result.moved)):
-                for change in changes:
-                    prefix = f"Would {label}" if result.dry_run else f"{label.capitalize()}d"
-                    self.stdout.write(f"{prefix}: {change.describe()}")
-        if verbosity >= 1:
-            summary = (
-                f"{len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged"
-                f"{f', {len(result.moved)} moved' if result.moved else ''}; {result.links} links and {result.images} new images "
-                f"{verb} written{' as drafts' if result.draft and not result.dry_run else ''}."
+        if verbosity >= 1 and result.legacy_encoding:
+            self.stdout.write(
+                _("Text converted from %(encoding)s to Unicode.") % {"encoding": ENCODING_NAMES[result.legacy_encoding]}
             )
+        if verbosity >= 2 or (result.dry_run and verbosity >= 1):
             if result.dry_run:
-                summary = f"Dry run, nothing written: {summary}"
-            self.stdout.write(self.style.SUCCESS(summary))
+                labels = (_("Would create: %(entry)s"), _("Would update: %(entry)s"), _("Would move: %(entry)s"))
+            else:
+                labels = (_("Created: %(entry)s"), _("Updated: %(entry)s"), _("Moved: %(entry)s"))
+            for label, changes in zip(labels, (result.created, result.updated, result.moved), strict=True):
+                for change in changes:
+                    self.stdout.write(label % {"entry": change.describe()})
+        if verbosity < 1:
+            return
+        counts = {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": len(result.unchanged),
+            "moved": len(result.moved),
+            "links": result.links,
+            "images": result.images,
+        }
+        summary = (
+            _(
+                "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(moved)s moved; "
+                "%(links)s links, %(images)s new images."
+            )
+            % counts
+        )
+        if result.dry_run:
+            summary = _("Dry run, nothing written: %(summary)s") % {"summary": summary}
+        elif result.draft:
+            summary = _("%(summary)s New revisions are drafts, not published.") % {"summary": summary}
+        self.stdout.write(self.style.SUCCESS(summary))
