@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -202,9 +203,17 @@ class HeritagePage(AsciiSlugMixin, Page):
         Two queries whatever the number of links: the links with both ends, and nothing per link
         (content types come from Django's cache, URLs from the request's cached site roots).
         """
+        # Only what a link shows: not the bodies of fifty linked pages.
+        shown = ("id", "title", "live", "url_path", "content_type_id")
         links = (
             EntryLink.objects.filter(Q(source=self) | Q(target=self))
             .select_related("source", "target")
+            .only(
+                "relation",
+                "source_id",
+                "target_id",
+                *(f"{end}__{name}" for end in ("source", "target") for name in shown),
+            )
             .order_by("sort_order", "pk")
         )
         entries = []
@@ -285,7 +294,7 @@ class NameKind(models.TextChoices):
     ALIAS = "alias", _("Alias")
     COURTESY = "courtesy", _("Courtesy name")
     PEN = "pen", _("Pen name")
-    TITLE = "title", _("Title")
+    TITLE = "title", pgettext_lazy("name kind", "Title")
     POSTHUMOUS = "posthumous", _("Posthumous name")
     HONORIFIC = "honorific", _("Honorific")
     ENGLISH = "english", _("English name")
@@ -450,7 +459,6 @@ class HomePage(AsciiSlugMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         entries = HeritagePage.objects.live().public().descendant_of(self)
         context["latest_entries"] = entries.select_related("image").order_by("-first_published_at")[:6]
-        context["sections"] = self.get_children().live().public().specific()
         context["entry_count"] = entries.count()
         return context
 

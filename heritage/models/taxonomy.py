@@ -164,7 +164,7 @@ class Source(index.Indexed, models.Model):
         """Author and year, as a paragraph cites it: "Trần Văn Giáp (1990)"."""
         who = self.author_list[0] if self.author_list else self.title
         if len(self.author_list) > 1:
-            who = f"{who} {_('et al.')}"
+            who = _("%(who)s et al.") % {"who": who}
         return f"{who} ({self.year})" if self.year else str(who)
 
     @property
