@@ -44,7 +44,9 @@ def build_content():
 
     def relic_with_links(title, link_count):
         relic = RelicPageFactory(parent=relics, title=title, image=image, latitude="20.800000", longitude="106.600000")
-        relic.recognition_decisions.add(RecognitionDecision(level="national", decision_number="548/QĐ-TTg", decision_year=1994))
+        relic.recognition_decisions.add(
+            RecognitionDecision(level="national", decision_number="548/QĐ-TTg", decision_year=1994)
+        )
         for number in range(link_count):
             person = PersonPageFactory(parent=people, title=f"{title} nhân vật {number}", image=image)
             relic.links_out.add(EntryLink(target=person, relation="related"))
