@@ -1,17 +1,17 @@
 import factory
-import wagtail_factories
 
 from festivals.models import FestivalIndexPage, FestivalPage
+from tests.heritage.factories import HeritagePageFactory
 
 
-class FestivalIndexPageFactory(wagtail_factories.PageFactory):
+class FestivalIndexPageFactory(HeritagePageFactory):
     class Meta:
         model = FestivalIndexPage
 
     title = "Lễ hội"
 
 
-class FestivalPageFactory(wagtail_factories.PageFactory):
+class FestivalPageFactory(HeritagePageFactory):
     class Meta:
         model = FestivalPage
 

@@ -4,6 +4,7 @@ from wagtail.models import Page
 
 from heritage.communes import setup_city, setup_commune
 from heritage.models import CityHomePage, Commune, HomePage, Period, ProductIndexPage, ProductPage, Source, Village
+from heritage.text import slugify_vi
 from media.models import HeritageImage
 
 
@@ -13,7 +14,9 @@ class CommuneFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
-    code = factory.Sequence(lambda n: "T" + "ABCDEFGHJKLMNPQRSTUVWXYZ"[n % 24] + "ABCDEFGHJKLMNPQRSTUVWXYZ"[(n // 24) % 24])
+    code = factory.Sequence(
+        lambda n: "T" + "ABCDEFGHJKLMNPQRSTUVWXYZ"[n % 24] + "ABCDEFGHJKLMNPQRSTUVWXYZ"[(n // 24) % 24]
+    )
 
 
 class VillageFactory(factory.django.DjangoModelFactory):
@@ -49,14 +52,23 @@ class ImageFactory(wagtail_factories.ImageFactory):
         model = HeritageImage
 
 
-class CityHomePageFactory(wagtail_factories.PageFactory):
+class HeritagePageFactory(wagtail_factories.PageFactory):
+    """Page factories with the archive's ASCII slugs ("Đình" → "dinh", not "inh")."""
+
+    slug = factory.LazyAttribute(lambda page: slugify_vi(page.title))
+
+    class Meta:
+        abstract = True
+
+
+class CityHomePageFactory(HeritagePageFactory):
     class Meta:
         model = CityHomePage
 
     title = "Hải Phòng"
 
 
-class HomePageFactory(wagtail_factories.PageFactory):
+class HomePageFactory(HeritagePageFactory):
     class Meta:
         model = HomePage
 
@@ -64,14 +76,14 @@ class HomePageFactory(wagtail_factories.PageFactory):
     commune = factory.SubFactory(CommuneFactory)
 
 
-class ProductIndexPageFactory(wagtail_factories.PageFactory):
+class ProductIndexPageFactory(HeritagePageFactory):
     class Meta:
         model = ProductIndexPage
 
     title = "Sản phẩm văn hóa"
 
 
-class ProductPageFactory(wagtail_factories.PageFactory):
+class ProductPageFactory(HeritagePageFactory):
     class Meta:
         model = ProductPage
 

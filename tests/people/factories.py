@@ -1,17 +1,17 @@
 import factory
-import wagtail_factories
 
 from people.models import PersonIndexPage, PersonPage
+from tests.heritage.factories import HeritagePageFactory
 
 
-class PersonIndexPageFactory(wagtail_factories.PageFactory):
+class PersonIndexPageFactory(HeritagePageFactory):
     class Meta:
         model = PersonIndexPage
 
     title = "Nhân vật lịch sử"
 
 
-class PersonPageFactory(wagtail_factories.PageFactory):
+class PersonPageFactory(HeritagePageFactory):
     class Meta:
         model = PersonPage
 

@@ -1,17 +1,17 @@
 import factory
-import wagtail_factories
 
 from sites.models import RelicIndexPage, RelicPage
+from tests.heritage.factories import HeritagePageFactory
 
 
-class RelicIndexPageFactory(wagtail_factories.PageFactory):
+class RelicIndexPageFactory(HeritagePageFactory):
     class Meta:
         model = RelicIndexPage
 
     title = "Di tích"
 
 
-class RelicPageFactory(wagtail_factories.PageFactory):
+class RelicPageFactory(HeritagePageFactory):
     class Meta:
         model = RelicPage
 
