@@ -16,6 +16,9 @@ the same terms in its own table.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.utils.html import escape
 
 from heritage.text import fold_diacritics, unify_tone_placement
 
@@ -114,3 +117,142 @@ def analyse_query(query):
         bigrams=bigrams(folded),
         prefix=folded[-1] if folded else "",
     )
+
+
+# Typos: one edit (a letter dropped, added, changed, or two neighbours swapped) on folded words of
+# at least this many letters. Shorter words have too many neighbours to guess from.
+MIN_FUZZY_LENGTH = 4
+MAX_FUZZY_LENGTH = 24  # a run of five syllables; longer "words" are pasted junk, not typos
+_FUZZY_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+
+
+def edits1(word):
+    """Every word one edit away from ``word`` over a-z, for matching typos against the index vocabulary."""
+    splits = [(word[:index], word[index:]) for index in range(len(word) + 1)]
+    deletes = {head + tail[1:] for head, tail in splits if tail}
+    swaps = {head + tail[1] + tail[0] + tail[2:] for head, tail in splits if len(tail) > 1}
+    changes = {head + letter + tail[1:] for head, tail in splits if tail for letter in _FUZZY_ALPHABET}
+    inserts = {head + letter + tail for head, tail in splits for letter in _FUZZY_ALPHABET}
+    return (deletes | swaps | changes | inserts) - {word, ""}
+
+
+def prefixes(word, *, shortest=1, longest=24):
+    """The beginnings of ``word`` a visitor may have typed so far: "tran" → "t", "tr", "tra", "tran"."""
+    return [word[:end] for end in range(shortest, min(len(word), longest) + 1)]
+
+
+SNIPPET_LENGTH = 200
+_MARKED_RUN = MAX_JOINED_RUN
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word):
+    return fold_diacritics(word)
+
+
+def _tokens(text):
+    return [(match.start(), match.end(), _fold_word(match.group())) for match in _WORD.finditer(text)]
+
+
+def _marked(tokens, words):
+    """Indexes of the tokens that match ``words``: a folded syllable, or a run written as one word."""
+    marked = set()
+    longest = max(map(len, words), default=0)
+    for index, (_start, _end, folded) in enumerate(tokens):
+        if folded in words:
+            marked.add(index)
+        joined = folded
+        for end in range(index + 1, min(index + _MARKED_RUN, len(tokens))):
+            joined += tokens[end][2]
+            if len(joined) > longest:
+                break
+            if joined in words:
+                marked.update(range(index, end + 1))
+    return marked
+
+
+class _Passage:
+    def __init__(self, text, words):
+        self.text = normalize_text_for_display(text)
+        self.tokens = _tokens(self.text)
+        self.marked = _marked(self.tokens, words)
+        self.matched = len({self.tokens[index][2] for index in self.marked})
+
+
+def highlight(text, words, *, length=SNIPPET_LENGTH):
+    """HTML for about ``length`` characters of ``text`` around the words a query matched.
+
+    ``words`` are folded forms (syllables or runs typed as one word); they are marked in the
+    accented text ("dong" marks "Động"), each word in its own ``<mark>``. Everything else is
+    escaped. Text longer than ``length`` is cut at word boundaries around the first match, with
+    "…" where it was cut.
+    """
+    return _render(_Passage(text, set(words)), length)
+
+
+def _render(passage, length):
+    text, tokens, marked = passage.text, passage.tokens, passage.marked
+    start, end = 0, len(text)
+    if len(text) > length:
+        anchor = tokens[min(marked)][0] if marked else 0
+        end = min(len(text), max(0, anchor - length // 4) + length)
+        start = max(0, end - length)
+        # Cut between words, never inside one.
+        if start:
+            start = next((token[0] for token in tokens if token[0] >= start), start)
+        end = next((token[1] for token in reversed(tokens) if token[1] <= end), end)
+    parts = ["…"] if start > 0 else []
+    position = start
+    for index in sorted(marked):
+        token_start, token_end, _folded = tokens[index]
+        if token_start < start or token_end > end:
+            continue
+        parts += [escape(text[position:token_start]), "<mark>", escape(text[token_start:token_end]), "</mark>"]
+        position = token_end
+    parts.append(escape(text[position:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts).strip()
+
+
+def snippet(passages, words, *, length=SNIPPET_LENGTH):
+    """The passage (summary first, then the text) matching most query words, highlighted."""
+    words = set(words)
+    best = None
+    for text in passages:
+        if not text or not text.strip():
+            continue
+        # Reading a passage word by word is the slow part: skip those where no word occurs at all.
+        if best is not None:
+            folded = _fold_fast(text)
+            if not any(word in folded for word in words):
+                continue
+        passage = _Passage(text, words)
+        if best is None or passage.matched > best.matched:
+            best = passage
+            if best.matched >= len(words):
+                break
+    return _render(best, length) if best else ""
+
+
+def _folding_table():
+    table = dict.fromkeys(range(768, 880))
+    for block in (range(0xC0, 0x250), range(0x1E00, 0x1F00)):
+        for code in block:
+            folded = fold_diacritics(chr(code))
+            if len(folded) == 1:
+                table[code] = folded
+    return table
+
+
+_FOLDING = _folding_table()
+
+
+def _fold_fast(text):
+    """``fold_diacritics`` for Latin text, a table lookup per character: good for a quick test only."""
+    return text.translate(_FOLDING).lower()
+
+
+def normalize_text_for_display(text):
+    """NFC, single spaces: how stored text is shown in a snippet."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())

@@ -1,6 +1,18 @@
 from django.test import SimpleTestCase
 
-from search.text import analyse_query, bigrams, clean_query, exact_terms, folded_terms, joined_terms, telex_to_folded
+from search.text import (
+    analyse_query,
+    bigrams,
+    clean_query,
+    edits1,
+    exact_terms,
+    folded_terms,
+    highlight,
+    joined_terms,
+    prefixes,
+    snippet,
+    telex_to_folded,
+)
 
 
 class TermTests(SimpleTestCase):
@@ -53,3 +65,57 @@ class QueryTests(SimpleTestCase):
         query = analyse_query("ddinhf Kiến")
         self.assertEqual(query.alternatives, [["ddinhf", "dinh"], ["kien"]])
         self.assertEqual(query.prefix, "kien")
+
+
+class TypoTests(SimpleTestCase):
+    def test_one_edit_covers_a_dropped_added_changed_or_swapped_letter(self):
+        neighbours = edits1("khiem")
+        for typo in ["khem", "khiiem", "khiam", "khime"]:
+            with self.subTest(typo=typo):
+                self.assertIn(typo, neighbours)
+        self.assertNotIn("khiem", neighbours)
+        self.assertNotIn("kheim2", neighbours)
+
+    def test_beginnings_of_a_word(self):
+        self.assertEqual(prefixes("tran"), ["t", "tr", "tra", "tran"])
+        self.assertEqual(prefixes("tranhungdao", shortest=9), ["tranhungd", "tranhungda", "tranhungdao"])
+        self.assertEqual(len(prefixes("a" * 100)), 24)
+
+
+class HighlightTests(SimpleTestCase):
+    def test_folded_query_words_are_marked_in_the_accented_text(self):
+        self.assertEqual(
+            highlight("Đình Động thờ Thành hoàng", ["dong", "thanh"]),
+            "Đình <mark>Động</mark> thờ <mark>Thành</mark> hoàng",
+        )
+
+    def test_the_text_around_the_marks_is_escaped(self):
+        self.assertEqual(highlight("<b>Chùa</b> & đình", ["chua"]), "&lt;b&gt;<mark>Chùa</mark>&lt;/b&gt; &amp; đình")
+
+    def test_decomposed_text_is_shown_composed(self):
+        self.assertEqual(highlight("Chu\u0300a Ve\u0303", ["ve"]), "Chùa <mark>Vẽ</mark>")
+
+    def test_a_word_typed_as_one_marks_the_syllables_it_joins(self):
+        self.assertEqual(
+            highlight("Đền thờ Trần Hưng Đạo", ["tranhungdao"]),
+            "Đền thờ <mark>Trần</mark> <mark>Hưng</mark> <mark>Đạo</mark>",
+        )
+
+    def test_long_text_is_cut_between_words_around_the_first_match(self):
+        text = "Mở đầu " * 60 + "lễ hội chọi trâu ở Đồ Sơn " + "và kết thúc " * 60
+        result = highlight(text, ["trau"])
+        self.assertIn("<mark>trâu</mark>", result)
+        self.assertTrue(result.startswith("…") and result.endswith("…"))
+        plain = result.replace("<mark>", "").replace("</mark>", "").strip("…")
+        self.assertLessEqual(len(plain), 200)
+        self.assertIn(plain.split()[0], {"Mở", "đầu"})
+
+    def test_the_snippet_comes_from_the_passage_matching_most_words(self):
+        passages = ["Tóm tắt có chữ trâu.", "Không liên quan.", "Hội chọi trâu mùa thu."]
+        self.assertEqual(snippet(passages, ["choi", "trau"]), "Hội <mark>chọi</mark> <mark>trâu</mark> mùa thu.")
+        self.assertEqual(snippet(passages, ["trau"]), "Tóm tắt có chữ <mark>trâu</mark>.")
+        self.assertEqual(snippet(passages, ["khong", "co"]), "Tóm tắt <mark>có</mark> chữ trâu.")
+
+    def test_a_snippet_of_nothing_is_empty(self):
+        self.assertEqual(snippet(["", "  "], ["dinh"]), "")
+        self.assertEqual(snippet(["Đình làng."], []), "Đình làng.")
