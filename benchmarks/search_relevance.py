@@ -84,11 +84,11 @@ def mean_scores(rows):
 
 def load_and_index(backend):
     from heritage.demo import load_demo
-    from heritage.models import HeritagePage, HomePage
+    from heritage.models import HomePage
+    from search.indexing import all_documents
 
     load_demo(verbosity=0)
-    pages = HeritagePage.objects.live().public().specific()
-    documents = [page.search_document() for page in pages]
+    documents = list(all_documents())
     started = time.perf_counter()
     backend.rebuild(documents)
     seconds = time.perf_counter() - started
@@ -128,6 +128,8 @@ def run_queries(backend, queries, scopes):
 
 def print_report(rows, args, documents, index_seconds, backend_name):
     print(f"command: {' '.join([os.path.relpath(sys.executable, ROOT), *sys.argv])}")
+    one, five, _fifteen = os.getloadavg()
+    print(f"machine: {os.cpu_count()} CPUs; load average {one:.1f} (1 min), {five:.1f} (5 min)")
     answered = sorted({row["answered_by"] for row in rows})
     print(
         f"backend: {backend_name} (answered by: {', '.join(answered)}); demo entries indexed: {documents} "

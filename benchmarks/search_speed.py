@@ -301,6 +301,12 @@ def elasticsearch_size(backend):
     }
 
 
+def load():
+    """The load average, printed with the figures: other work on the machine slows every timing."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min)"
+
+
 def megabytes(size):
     return f"{size / 1_048_576:.1f} MB"
 
@@ -386,6 +392,7 @@ def main():
     from django.utils.module_loading import import_string
 
     print(f"command: {' '.join([os.path.relpath(sys.executable, ROOT), *sys.argv])}")
+    print(f"machine: {os.cpu_count()} CPUs; {load()}")
     started = time.perf_counter()
     documents = make_documents(args.entries)
     mix = query_mix(documents)
@@ -401,6 +408,7 @@ def main():
             try:
                 figures = measure(name, backend, documents, mix, args.repeats)
                 print_figures(name, len(documents), *figures)
+                print(f"machine after the run: {load()}")
             finally:
                 if hasattr(backend, "drop"):
                     backend.drop()
