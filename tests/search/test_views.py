@@ -181,12 +181,12 @@ class SearchPageTests(SearchPageTestCase):
         self.assertEqual(soup.find("meta", attrs={"name": "robots"})["content"], "noindex, follow")
 
     def test_listing_more_results_costs_no_more_queries(self):
-        self.search(q="Lê Hoàn")  # warm the caches of sites and content types
-        with CaptureQueriesContext(connection) as one_result:
-            self.assertEqual(len(self.result_titles(self.search(q="Lê Hoàn"))), 1)
+        self.search(q="miếu")  # warm the caches of sites and content types
+        with CaptureQueriesContext(connection) as last_page:
+            self.assertEqual(len(self.result_titles(self.search(q="miếu", page=2))), 2)
         with CaptureQueriesContext(connection) as full_page:
             self.assertEqual(len(self.result_titles(self.search(q="miếu"))), 10)
-        self.assertLessEqual(len(full_page), len(one_result))
+        self.assertEqual(len(full_page), len(last_page))
 
 
 class SearchScopeTests(SearchPageTestCase):
