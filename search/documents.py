@@ -2,54 +2,45 @@
 
 The node that tests and small installations run (the integration-test build on Maven Central)
 carries no analysis plugins: no ASCII folding, n-grams or shingles. So the Vietnamese analysis
-happens here, in Python, with ``search.text``, the same code the built-in backend uses: each
-document carries its terms already analysed (exact, folded, bigrams, joined runs), written as
-space-separated words in fields that the ``whitespace`` analyzer splits and nothing else changes.
-Queries are built from ``analyse_query`` the same way (``search.elastic``), so both backends match
-the same words.
+happens here, in Python, with ``search.text``, the same code the built-in backend uses. Each
+document carries its terms already analysed, written as space-separated words in fields that the
+``whitespace`` analyzer splits and nothing else changes:
 
-Facets are keyword fields: ``facets.<name>`` holds the values filters use, and
-``facet_labels.<name>`` holds "value<US>label" pairs, so one terms aggregation returns the display
-label with each count.
+- ``<field>_exact``: syllables with their marks ("đình"), for ranking accents typed as written;
+- ``<field>_folded``: the same without marks ("dinh"), what every query word is matched against;
+- ``<field>_bigrams``: adjacent folded syllables ("dinh_dong"), so phrases rank first;
+- ``<field>_joined`` (title, other names, tags): runs written together ("tranhungdao");
+- ``<field>_whole`` (title, other names): the whole name written together, for exact-name bonuses
+  and "starts with" suggestions.
+
+Fields are kept apart (title, names, tags, summary, text) so that queries can weigh them as the
+built-in backend does. ``search.elastic`` builds its queries from ``analyse_query``, so both
+backends match the same words. Facets are keyword fields: ``facets.<name>`` holds the values
+filters use, ``facet_labels.<name>`` "value<US>label" pairs, so one terms aggregation returns each
+value's display label with its count.
 """
 
-import re
-import unicodedata
+from functools import lru_cache
 
 from elasticsearch.dsl import Date, Document, GeoPoint, Integer, Keyword, MetaField, Object, Text
 
-from heritage.text import fold_diacritics
+from heritage.text import fold_diacritics, normalize_text
 
 from .backends import FACETS
-from .text import bigrams, exact_terms, folded_terms, joined_terms
+from .text import bigrams, exact_terms, joined_terms
 
 WHITESPACE = "whitespace"
 LABEL_SEPARATOR = "\x1f"
-# Unicode noncharacters mark the highlighted words: no text is meant to contain them (and the
-# folded copy replaces any that slip in), and unlike control characters Elasticsearch does not
-# trim them off the ends of a fragment.
-MARK_START, MARK_END = "\ufdd0", "\ufdd1"
-_NOT_TEXT = re.compile("[\x00-\x1f\x7f\ufdd0-\ufdef]")
+# The fields of a search document that are searched, with how much a match in each weighs
+# (as in search.builtin: the title ten times the body text).
+FIELD_WEIGHTS = {"title": 10.0, "names": 7.0, "tags": 4.0, "summary": 2.0, "text": 1.0}
+JOINED_FIELDS = ("title", "names", "tags")
+WHOLE_FIELDS = ("title", "names")
 
 
-ANALYSED_FIELDS = [
-    "title_key",
-    "title_exact",
-    "title_folded",
-    "names_exact",
-    "names_folded",
-    "tags_folded",
-    "text_exact",
-    "text_folded",
-    "bigrams",
-    "joined",
-    "spelling",
-    "snippet_folded",
-]
-
-
-def analysed(terms):
-    return " ".join(terms)
+def _analysed(index_options="freqs", **options):
+    # Queries match terms, never phrases (bigrams are terms of their own): no positions needed.
+    return Text(analyzer=WHITESPACE, index_options=index_options, **options)
 
 
 class EntryDocument(Document):
@@ -58,28 +49,41 @@ class EntryDocument(Document):
     id = Integer()
     source_id = Keyword()
     type = Keyword()
-    title = Keyword(index=False, doc_values=False)
-    title_key = Keyword()  # the whole folded title: an exact title match ranks first
-    url_path = Keyword(index=False, doc_values=False)
     path = Keyword()  # Wagtail tree path: a commune's entries share its home page's prefix
-    title_exact = Text(analyzer=WHITESPACE)
-    title_folded = Text(analyzer=WHITESPACE)
-    names_exact = Text(analyzer=WHITESPACE)
-    names_folded = Text(analyzer=WHITESPACE)
-    tags_folded = Text(analyzer=WHITESPACE)
-    text_exact = Text(analyzer=WHITESPACE)
-    text_folded = Text(analyzer=WHITESPACE)
-    bigrams = Text(analyzer=WHITESPACE)
-    joined = Text(analyzer=WHITESPACE)  # title, names and tags written without spaces
-    spelling = Text(analyzer=WHITESPACE)  # every folded word, for "did you mean"
-    # Snippets: the original text, and a copy folded letter by letter (same length, same offsets)
-    # that the highlighter marks; search.elastic maps the marks back onto the original.
-    snippet_text = Text(index=False)
-    snippet_folded = Text(analyzer="standard", index_options="offsets", store=True)
+    published_at = Date()
+    location = GeoPoint()
     facets = Object(properties={name: Keyword() for name in FACETS}, dynamic=True)
     facet_labels = Object(properties={name: Keyword() for name in FACETS}, dynamic=True)
-    location = GeoPoint()
-    published_at = Date()
+    # What results show; the title also orders ties (as the built-in backend does).
+    title = Keyword(index=False)
+    title_length = Integer(index=False)
+    url_path = Keyword(index=False, doc_values=False)
+    names = Keyword(index=False, doc_values=False)
+    summary = Text(index=False)
+    text = Text(index=False)
+    # Analysed in Python (search.text); searched, not shown.
+    title_exact = _analysed()
+    title_folded = _analysed()
+    title_bigrams = _analysed()
+    title_joined = _analysed()
+    title_whole = Keyword()
+    names_exact = _analysed()
+    names_folded = _analysed()
+    names_bigrams = _analysed()
+    names_joined = _analysed()
+    names_whole = Keyword()
+    tags_exact = _analysed()
+    tags_folded = _analysed()
+    tags_bigrams = _analysed()
+    tags_joined = _analysed()
+    summary_exact = _analysed()
+    summary_folded = _analysed()
+    summary_bigrams = _analysed()
+    text_exact = _analysed()
+    text_folded = _analysed()
+    text_bigrams = _analysed()
+    # Every folded word and run: the dictionary of "did you mean", which counts entries, not scores.
+    spelling = _analysed(index_options="docs", norms=False)
 
     class Meta:
         dynamic = MetaField(False)
@@ -89,8 +93,8 @@ class EntryDocument(Document):
                 {"facet_labels": {"path_match": "facet_labels.*", "mapping": {"type": "keyword"}}},
             ]
         )
-        # Analysed fields are only searched; the source keeps what results show.
-        source = MetaField({"excludes": ANALYSED_FIELDS})
+        # The analysed fields are only searched: the stored source keeps what results show.
+        source = MetaField({"excludes": ["*_exact", "*_folded", "*_bigrams", "*_joined", "*_whole", "spelling"]})
 
 
 INDEX_SETTINGS = {
@@ -101,65 +105,69 @@ INDEX_SETTINGS = {
 }
 
 
-def fold_aligned(text):
-    """``text`` folded letter by letter, keeping its length so offsets stay valid."""
-    folded = []
-    for char in text:
-        plain = fold_diacritics(char)
-        folded.append(plain if len(plain) == 1 else char)
-    return _NOT_TEXT.sub(" ", "".join(folded))
+def texts(value):
+    """A document field as a list of non-empty strings in stored form (NFC, no control characters)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    return [normalize_text(str(item)) for item in value if item and str(item).strip()]
 
 
-def _strings(values):
-    return [value for value in (str(value).strip() for value in values if value) if value]
+@lru_cache(maxsize=262_144)
+def _fold(term):
+    # A city's vocabulary is a few tens of thousands of words: folding each once halves the time
+    # a rebuild spends analysing.
+    return fold_diacritics(term)
 
 
-def entry_body(document):
-    """The entry's summary and text pieces, in reading order, each NFC."""
-    return [
-        unicodedata.normalize("NFC", piece) for piece in _strings([document.get("summary"), *document.get("text", [])])
-    ]
+def _joined(values):
+    return " ".join(values)
 
 
 def build_entry(document):
     """The analysed form of a ``search_document()`` dict, as written to Elasticsearch."""
-    title = document.get("title") or ""
-    names = _strings(document.get("names", []))
-    tags = _strings(document.get("tags", []))
-    body = entry_body(document)
-    title_folded = folded_terms(title)
-    names_folded = [folded_terms(name) for name in names]
-    tags_folded = [folded_terms(tag) for tag in tags]
-    body_folded = [folded_terms(piece) for piece in body]
-    short_fields = [title_folded, *names_folded, *tags_folded]
-    facets = document.get("facets", {})
-    published_at = document.get("published_at")
-    return {
-        "id": document["id"],
-        "source_id": document.get("source_id") or "",
-        "type": document.get("type") or "",
-        "title": title,
-        "title_key": analysed(title_folded),
-        "url_path": document.get("url_path") or "",
-        "path": document.get("path") or "",
-        "title_exact": analysed(exact_terms(title)),
-        "title_folded": analysed(title_folded),
-        "names_exact": [analysed(exact_terms(name)) for name in names],
-        "names_folded": [analysed(terms) for terms in names_folded],
-        "tags_folded": [analysed(terms) for terms in tags_folded],
-        "text_exact": [analysed(exact_terms(piece)) for piece in body],
-        "text_folded": [analysed(terms) for terms in body_folded],
-        # Per field and per piece, so no phrase spans two names or two paragraphs.
-        "bigrams": [analysed(bigrams(terms)) for terms in short_fields + body_folded],
-        "joined": [analysed(joined_terms(terms)) for terms in short_fields],
-        "spelling": [analysed(terms) for terms in short_fields + body_folded]
-        + [analysed(joined_terms(terms)) for terms in short_fields],
-        "snippet_text": body,
-        "snippet_folded": [fold_aligned(piece) for piece in body],
-        "facets": {name: [str(value) for value, _label in pairs] for name, pairs in facets.items()},
-        "facet_labels": {
-            name: [f"{value}{LABEL_SEPARATOR}{label}" for value, label in pairs] for name, pairs in facets.items()
-        },
+    values = {name: texts(document.get(name)) for name in FIELD_WEIGHTS}
+    title = values["title"][0] if values["title"] else ""
+    entry = {
+        "id": int(document["id"]),
+        "source_id": str(document.get("source_id") or ""),
+        "type": str(document.get("type") or ""),
+        "path": str(document.get("path") or ""),
+        "published_at": document.get("published_at"),
         "location": document.get("location"),
-        "published_at": published_at.isoformat() if published_at else None,
+        "facets": {},
+        "facet_labels": {},
+        "title": title,
+        "title_length": len(title),
+        "url_path": str(document.get("url_path") or ""),
+        "names": values["names"],
+        "summary": values["summary"][0] if values["summary"] else "",
+        "text": values["text"],
+        "spelling": [],
     }
+    for name, pieces in values.items():
+        # One string per piece: phrases never span two names or two paragraphs.
+        exact = [exact_terms(piece) for piece in pieces]
+        folded = [[_fold(term) for term in terms] for terms in exact]
+        entry[f"{name}_exact"] = [_joined(terms) for terms in exact]
+        entry[f"{name}_folded"] = [_joined(terms) for terms in folded]
+        entry[f"{name}_bigrams"] = [_joined(bigrams(terms)) for terms in folded]
+        entry["spelling"] += entry[f"{name}_folded"]
+        if name in JOINED_FIELDS:
+            entry[f"{name}_joined"] = [_joined(joined_terms(terms)) for terms in folded]
+            entry["spelling"] += entry[f"{name}_joined"]
+        if name in WHOLE_FIELDS:
+            entry[f"{name}_whole"] = ["".join(terms) for terms in folded if terms]
+    for name, items in (document.get("facets") or {}).items():
+        pairs = [_facet_pair(item) for item in items or ()]
+        pairs = [(value, label) for value, label in pairs if value]
+        entry["facets"][name] = [value for value, _label in pairs]
+        entry["facet_labels"][name] = [f"{value}{LABEL_SEPARATOR}{label}" for value, label in pairs]
+    return entry
+
+
+def _facet_pair(item):
+    """``(value, label)`` from a facet item: a pair, or a bare value that is its own label."""
+    value, label = (item[0], item[1]) if isinstance(item, list | tuple) else (item, item)
+    return " ".join(str(value).split()), " ".join(str(label).split())

@@ -2,44 +2,75 @@
 
 Entries live in one index behind an alias (``<prefix>-entries``). ``rebuild()`` fills a new index
 and switches the alias in one atomic step, so searches never see an empty or half-built index.
-Text arrives analysed by ``search.text`` (``search.documents``) and queries are built from
-``analyse_query``, so this backend matches what the built-in one matches; Elasticsearch adds
-BM25 ranking, highlighting, aggregations and a spelling dictionary.
+
+Text arrives analysed by ``search.text`` (``search.documents``), and queries follow the built-in
+backend's rules word for word, so both backends find the same entries: each query word matches
+through its folded form, its accented form as typed (ranked higher), its Telex reading or a run
+of syllables written together; a word the index does not know is replaced by the closest known
+words one edit away (those are the "did you mean" suggestion) or, typed last, matched as the
+beginning of a word in a title or name; words nothing matches are dropped; and an entry must
+match most of the remaining words (all of one or two, two of three...). Elasticsearch adds BM25
+ranking, aggregations for the facets and its spelling dictionary. Snippets come from
+``search.text.snippet`` over the stored text, as in the built-in backend.
 
 When the node is down, slow (``ELASTICSEARCH_TIMEOUT``) or answers with an error, ``search()``
 and ``suggest()`` answer from the built-in backend and log a warning; ``SearchResults.backend``
-says which one answered. So that it has something to answer from, every write goes to the
-built-in backend as well (it lives in the database, so this is cheap). Writes raise after trying
-both, and the indexing signals catch them, so a publish never waits on the search engine.
+says which one answered. The built-in index is always kept (``search.indexing`` writes it with
+every publish), so it has the same entries to answer from. Writes here raise, and the indexing
+module catches and logs them after the publish has committed: a publish never waits on, or fails
+because of, Elasticsearch; after a failure, writes fail at once for ``RETRY_AFTER`` seconds.
 """
 
 import contextlib
+import copy
 import logging
+import math
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import groupby
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils.html import escape
 from django.utils.module_loading import import_string
 from elasticsearch import Elasticsearch
-from elasticsearch.dsl import Index, Q, Search
-from elasticsearch.exceptions import ApiError, NotFoundError, TransportError
+from elasticsearch.dsl import Index, MultiSearch, Q, Search
+from elasticsearch.exceptions import NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
+from heritage.text import fold_diacritics
+
 from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResults
+
+# The built-in backend's rules, which this backend keeps: limits, and how much each form of a
+# query word counts relative to the form typed.
+from .builtin import (
+    ACCENT_MISMATCH,
+    ACCENTED,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_TYPO_FORMS,
+    MAX_WORDS,
+    PARTIAL,
+    PHRASE,
+    PREFIX_LENGTH,
+    STARTS_WITH,
+    TELEX,
+    TYPO,
+    WHOLE_NAME,
+)
 from .documents import (
+    FIELD_WEIGHTS,
     INDEX_SETTINGS,
+    JOINED_FIELDS,
     LABEL_SEPARATOR,
-    MARK_END,
-    MARK_START,
+    WHOLE_FIELDS,
     EntryDocument,
     build_entry,
-    fold_aligned,
 )
-from .text import analyse_query
+from .text import MAX_FUZZY_LENGTH, MIN_FUZZY_LENGTH, analyse_query, exact_terms, highlight, snippet
 
 logger = logging.getLogger(__name__)
 
@@ -49,24 +80,12 @@ FALLBACK_BACKEND = "search.builtin.BuiltinBackend"
 RETRY_AFTER = 15.0
 BULK_CHUNK = 500
 REBUILD_TIMEOUT = 120.0
-MAX_LIMIT = 100
-MAX_RESULT_WINDOW = 10_000
-MAX_FILTER_VALUES = 50
-MAX_FACET_VALUES = 100
-SNIPPET_LENGTH = 180
 
-# Where a query word counts, and how much: the title over other names over tags over the text.
-FOLDED_FIELDS = ["title_folded^6", "names_folded^4", "tags_folded^2", "text_folded"]
-EXACT_FIELDS = ["title_exact^6", "names_exact^4", "text_exact"]
-PREFIX_FIELDS = {"title_folded": 6, "names_folded": 4, "joined": 4, "tags_folded": 2, "text_folded": 1}
-FUZZY_MIN_LENGTH = 4  # as the built-in backend: shorter words have too many neighbours
-PREFIX_MIN_LENGTH = 2
-EXACT_BOOST = 2.0  # words typed with their marks rank entries written the same way first
-FUZZY_BOOST = 0.3
-PREFIX_BOOST = 0.5
-JOINED_BOOST = 3.0
-BIGRAM_BOOST = 2.0
-TITLE_BOOST = 10.0
+MAX_SUGGESTIONS = 50
+MAX_FACET_VALUES = 1000  # the built-in backend lists every value
+
+# Elasticsearch keeps from + size within this window (index.max_result_window).
+RESULT_WINDOW = 10_000
 
 _clients = {}
 _clients_lock = threading.Lock()
@@ -91,6 +110,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def __init__(self, *, url=None, index_prefix=None, timeout=None, fallback=None, retry_after=RETRY_AFTER):
         self.url = url or settings.ELASTICSEARCH_URL
+        self.node = _without_credentials(self.url)  # for logs: the URL may carry a password
         self.timeout = float(timeout if timeout is not None else settings.ELASTICSEARCH_TIMEOUT)
         prefix = (index_prefix if index_prefix is not None else settings.ELASTICSEARCH_INDEX_PREFIX).lower()
         self.alias = f"{prefix}-entries"
@@ -99,6 +119,11 @@ class ElasticsearchBackend(SearchBackend):
         self._fallback = fallback
         self.retry_after = retry_after
         self.client = client_for(self.url, self.timeout)
+
+    def __deepcopy__(self, memo):
+        # Tests keep backends in setUpTestData, which deep-copies them: copies share the client
+        # (a connection pool, which cannot be copied).
+        return copy.copy(self)
 
     @property
     def fallback(self):
@@ -109,41 +134,34 @@ class ElasticsearchBackend(SearchBackend):
     # Writing
 
     def index_documents(self, documents):
-        documents = list(documents)
-        self._on_both(self.fallback.index_documents, self._index_documents, documents)
+        entries = [build_entry(document) for document in documents]
+        if not entries:
+            return
+        with self._marking_failures():
+            targets = self._write_targets()
+            self._bulk(
+                {"_op_type": "index", "_index": target, "_id": str(entry["id"]), "_source": entry}
+                for entry in entries
+                for target in targets
+            )
 
     def delete_documents(self, ids):
-        ids = list(ids)
-        self._on_both(self.fallback.delete_documents, self._delete_documents, ids)
-
-    def _on_both(self, builtin_write, elasticsearch_write, items):
-        """Write to both backends even when the first fails; then raise the first error."""
-        if not items:
-            return
-        errors = []
-        for write in (builtin_write, elasticsearch_write):
-            try:
-                write(items)
-            except Exception as error:  # noqa: BLE001 -- raised below, once both have been tried
-                errors.append(error)
-        if errors:
-            raise errors[0]
-
-    def _index_documents(self, documents):
-        entries = [build_entry(document) for document in documents]
-        targets = self._write_targets()
-        actions = (
-            {"_op_type": "index", "_index": target, "_id": str(entry["id"]), "_source": entry}
-            for entry in entries
-            for target in targets
-        )
-        self._bulk(actions)
-
-    def _delete_documents(self, ids):
         ids = [str(pk) for pk in ids]
-        targets = self._write_targets()
-        actions = ({"_op_type": "delete", "_index": target, "_id": pk} for pk in ids for target in targets)
-        self._bulk(actions)
+        if not ids:
+            return
+        with self._marking_failures():
+            targets = self._write_targets()
+            self._bulk({"_op_type": "delete", "_index": target, "_id": pk} for pk in ids for target in targets)
+
+    @contextlib.contextmanager
+    def _marking_failures(self):
+        """Fail at once if the node failed a moment ago (a publish does not wait on it); note new failures."""
+        self._check_available()
+        try:
+            yield
+        except TransportError:
+            _failed_at[self.url] = time.monotonic()
+            raise
 
     def _bulk(self, actions):
         failures = []
@@ -178,30 +196,37 @@ class ElasticsearchBackend(SearchBackend):
         return index
 
     def rebuild(self, documents, *, progress=None):
-        """Rebuild the built-in backend's index, then Elasticsearch's; returns the count."""
-        documents = list(documents)
-        self.fallback.rebuild(documents)
-        return self.rebuild_elasticsearch(documents, progress=progress)
+        """Fill a new index, then point the alias at it and drop the old ones; returns the count.
 
-    def rebuild_elasticsearch(self, documents, *, progress=None):
-        """Fill a new index, then point the alias at it and drop the old ones; returns the count."""
+        Documents are analysed in this thread (a lazy ``documents`` may read the database, whose
+        connections belong to their thread) while the previous batch is being indexed.
+        """
         client = self.client.options(request_timeout=max(REBUILD_TIMEOUT, self.timeout))
         name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
-        self._index(name, refresh_interval="-1").create(using=client)
+        # Nothing searches the new index until the switch, and a rebuild that dies starts over:
+        # no refreshes, and no flushing the translog to disk on every request, while it fills.
+        self._index(name, refresh_interval="-1", **{"translog.durability": "async"}).create(using=client)
         count = 0
         try:
             client.indices.put_alias(index=name, name=self.building_alias)
-            actions = (
-                {"_op_type": "index", "_index": name, "_id": str(entry["id"]), "_source": entry}
-                for entry in map(build_entry, documents)
+            with ThreadPoolExecutor(max_workers=1) as sender:
+                pending = None
+                for batch in _batches(map(build_entry, documents), BULK_CHUNK):
+                    operations = []
+                    for entry in batch:
+                        operations += [{"index": {"_index": name, "_id": str(entry["id"])}}, entry]
+                    if pending is not None:
+                        count += _indexed(pending.result())
+                        if progress:
+                            progress(count)
+                    pending = sender.submit(client.bulk, operations=operations)
+                if pending is not None:
+                    count += _indexed(pending.result())
+                    if progress:
+                        progress(count)
+            client.indices.put_settings(
+                index=name, settings={"index": {"refresh_interval": None, "translog.durability": "request"}}
             )
-            for ok, item in streaming_bulk(client, actions, chunk_size=BULK_CHUNK, max_retries=2):
-                if not ok:
-                    raise RuntimeError(f"Elasticsearch refused an entry: {item}")
-                count += 1
-                if progress:
-                    progress(count)
-            client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
             client.indices.refresh(index=name)
             self._switch_alias(client, name)
         except BaseException:
@@ -247,7 +272,9 @@ class ElasticsearchBackend(SearchBackend):
     def suggest(self, query, *, scope_path="", limit=8):
         try:
             self._check_available()
-            return self._suggest(query, scope_path=scope_path, limit=limit)
+            return self._suggest(
+                query, scope_path=str(scope_path or ""), limit=max(0, min(_int(limit, 8), MAX_SUGGESTIONS))
+            )
         except Exception as error:  # noqa: BLE001 -- whatever went wrong, the built-in backend answers
             self._fell_back("suggest", error)
             return self.fallback.suggest(query, scope_path=scope_path, limit=limit)
@@ -255,232 +282,398 @@ class ElasticsearchBackend(SearchBackend):
     def _check_available(self):
         failed_at = _failed_at.get(self.url)
         if failed_at is not None and time.monotonic() - failed_at < self.retry_after:
-            raise Unavailable(self.url)
+            raise Unavailable(self.node)
 
     def _fell_back(self, operation, error):
         if isinstance(error, Unavailable):
-            logger.debug("Elasticsearch at %s failed recently; the built-in backend answers", self.url)
+            logger.debug("Elasticsearch at %s failed recently; the built-in backend answers", self.node)
             return
         _failed_at[self.url] = time.monotonic()
-        # A node that is down or slow needs no traceback; an error in the request does.
-        trace = not isinstance(error, TransportError) or isinstance(error, ApiError)
         logger.warning(
             "Elasticsearch %s at %s failed (%s: %s); the built-in backend answers",
             operation,
-            self.url,
+            self.node,
             type(error).__name__,
             error,
-            exc_info=trace,
+            # A node that is down or slow needs no traceback; an error in the request does.
+            exc_info=not isinstance(error, TransportError),
         )
 
     def _search(self, request):
-        query = analyse_query(request.query)
-        limit = max(0, min(int(request.limit), MAX_LIMIT))
-        offset = max(0, min(int(request.offset), MAX_RESULT_WINDOW - limit))
-        filters = self._filters(request.filters)
+        limit = max(0, min(_int(request.limit, 10), MAX_LIMIT))
+        offset = max(0, min(_int(request.offset, 0), MAX_OFFSET))
+        filters = _filter_queries(request.filters)
+        scope = _scope(str(request.scope_path or ""))
+        query = analyse_query(str(request.query or ""))
 
-        search = Search(using=self.client, index=self.alias).extra(track_total_hits=True, from_=offset, size=limit)
-        search = search.source(["id", "source_id", "type", "title", "url_path", "snippet_text"])
-        scope = [Q("prefix", path=request.scope_path)] if request.scope_path else []
+        def results_search(words):
+            search = Search(using=self.client, index=self.alias).extra(track_total_hits=True)
+            search = search.source(["id", "source_id", "type", "title", "url_path", "summary", "text"])
+            if not words:  # browsing: everything in scope, newest first
+                search = search.query(Q("bool", filter=scope))
+                search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, "title", "id")
+            else:
+                matched = Q(
+                    "bool", should=[_word_query(word) for word in words], minimum_should_match=_required(len(words))
+                )
+                search = search.query(Q("bool", must=[matched], should=_phrase_queries(words), filter=scope))
+                search = search.sort("_score", "title", "id")
+            # Keep within the window Elasticsearch pages through; past it, the count alone.
+            size = max(0, min(limit, RESULT_WINDOW - offset))
+            search = search.extra(from_=offset if size else 0, size=size)
+            if filters:
+                search = search.post_filter(Q("bool", filter=list(filters.values())))
+            for name in FACETS:
+                others = [clause for other, clause in filters.items() if other != name]
+                search.aggs.bucket(name, "filter", Q("bool", filter=others)).bucket(
+                    "values", "terms", field=f"facet_labels.{name}", size=MAX_FACET_VALUES
+                )
+            return search
+
+        words, suggestion = [], ""
         if query.is_empty:
-            search = search.query(Q("bool", filter=scope)).sort("title_key", "id")
+            response = results_search([]).execute()
         else:
-            search = search.query(Q("bool", must=self._word_queries(query), should=self._ranking(query), filter=scope))
-            search = search.highlight_options(
-                type="unified",
-                pre_tags=[MARK_START],
-                post_tags=[MARK_END],
-                fragment_size=SNIPPET_LENGTH,
-                number_of_fragments=1,
-                no_match_size=SNIPPET_LENGTH,
-                highlight_query=self._highlight_query(query).to_dict(),
-            ).highlight("snippet_folded")
-            search = search.suggest("spelling", " ".join(query.folded), term=self._spelling_options())
-        if filters:
-            search = search.post_filter(Q("bool", filter=list(filters.values())))
-        for name in FACETS:
-            others = [clause for other, clause in filters.items() if other != name]
-            search.aggs.bucket(name, "filter", Q("bool", filter=others)).bucket(
-                "values", "terms", field=f"facet_labels.{name}", size=MAX_FACET_VALUES
+            words = _query_words(query)
+            # Most queries hold only words the index knows: search for them in the same round
+            # trip as the probe, and search again only when the probe changed the words.
+            probe, response = (
+                MultiSearch(using=self.client, index=self.alias)
+                .add(self._probe(words, query))
+                .add(results_search(words))
+                .execute()
             )
-
-        response = search.execute()
+            kept = self._kept_words(words, probe)
+            suggestion = _suggestion(query, kept)
+            if not kept:
+                return SearchResults(facets={name: [] for name in FACETS}, suggestion=suggestion, backend=self.name)
+            if len(kept) < len(words) or any(word.correction or _is_partial(word) for word in kept):
+                response = results_search(kept).execute()
+            words = kept
+        marked = [form for word in words for form in word.folded_forms()]
         return SearchResults(
             count=response.hits.total.value,
-            hits=[self._hit(hit, snippet=True) for hit in response.hits],
-            facets={name: self._facet_values(response.aggregations[name]["values"].buckets) for name in FACETS},
-            suggestion=self._suggestion(query, response) if not query.is_empty else "",
+            hits=[self._hit(hit, marked) for hit in response.hits],
+            facets={name: _facet_values(response.aggregations[name]["values"].buckets) for name in FACETS},
+            suggestion=suggestion,
             backend=self.name,
         )
 
-    def _filters(self, requested):
-        filters = {}
-        for name, values in (requested or {}).items():
-            if name not in FACETS:
+    def _probe(self, words, query):
+        """A request finding which words the index knows (in any field, as a syllable or a run),
+        the known words one edit away from each, and whether the last word begins a word of a
+        title or name."""
+        last = query.folded[-1]
+        probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
+        for index, word in enumerate(words):
+            probe.aggs.bucket(f"known{index}", "filter", _term_query(word.folded_forms(), _matched_fields()))
+            if _may_be_typo(word.folded):
+                probe = probe.suggest(f"typo{index}", word.folded, term=_TYPO_SUGGESTER)
+            if word.folded == last and len(last) <= PREFIX_LENGTH:
+                probe.aggs.bucket(f"partial{index}", "filter", _prefix_query(last, WHOLE_FIELDS))
+        return probe
+
+    def _kept_words(self, words, response):
+        """The words with the forms the index has for them; words nothing matches are dropped."""
+        suggested = response.to_dict().get("suggest", {})
+        known = [word for index, word in enumerate(words) if response.aggregations[f"known{index}"].doc_count]
+        candidates = {}
+        for index, word in enumerate(words):
+            if word not in known:
+                options = [option for entry in suggested.get(f"typo{index}", []) for option in entry["options"]]
+                candidates[index] = {option["text"]: option["freq"] for option in options}
+        together = self._found_together(known, candidates)
+        kept = []
+        for index, word in enumerate(words):
+            if word in known:
+                kept.append(word)
                 continue
-            values = [values] if isinstance(values, str) else list(values or [])
-            values = [str(value) for value in values if value not in (None, "")][:MAX_FILTER_VALUES]
-            if values:
-                filters[name] = Q("terms", **{f"facets.{name}": values})
-        return filters
+            found = candidates.get(index, {})
+            # A correction that occurs with the query's known words fits it best, then the commonest.
+            corrections = sorted(found, key=lambda term: (-together.get((index, term), 0), -found[term], term))
+            if corrections:
+                word.forms = dict.fromkeys(corrections[:MAX_TYPO_FORMS], (TYPO, FOLDED))
+                word.correction = corrections[0]
+                kept.append(word)
+            elif f"partial{index}" in response.aggregations and response.aggregations[f"partial{index}"].doc_count:
+                word.forms = {word.folded: (PARTIAL, PREFIX)}
+                kept.append(word)
+        return kept
 
-    def _word_queries(self, query):
-        """One clause per query word; every word must be found, in any of its forms."""
-        clauses = []
-        last = len(query.folded) - 1
-        for position, (word, forms) in enumerate(zip(query.folded, query.alternatives, strict=True)):
-            text = " ".join(forms)
-            ways = [
-                Q("multi_match", query=text, fields=FOLDED_FIELDS, type="best_fields"),
-                Q("match", joined={"query": text, "boost": JOINED_BOOST}),
-            ]
-            if len(word) >= FUZZY_MIN_LENGTH:
-                ways.append(
-                    Q(
-                        "multi_match",
-                        query=text,
-                        fields=FOLDED_FIELDS,
-                        fuzziness=1,
-                        prefix_length=1,
-                        max_expansions=20,
-                        boost=FUZZY_BOOST,
-                    )
+    def _found_together(self, known, candidates):
+        """``{(word index, correction): entries holding it and any of the known words}``, where a word has a choice."""
+        choices = {index: terms for index, terms in candidates.items() if len(terms) > 1}
+        if not known or not choices:
+            return {}
+        context = Q("bool", should=[_term_query(word.folded_forms(), _matched_fields()) for word in known])
+        probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
+        names = {}
+        for index, terms in choices.items():
+            for number, term in enumerate(terms):
+                names[f"c{index}_{number}"] = (index, term)
+                probe.aggs.bucket(
+                    f"c{index}_{number}", "filter", Q("bool", filter=[_term_query([term], _matched_fields()), context])
                 )
-            if position == last and len(word) >= PREFIX_MIN_LENGTH:
-                ways.append(self._prefix_query(word, boost=PREFIX_BOOST))
-            clauses.append(Q("dis_max", queries=ways, tie_breaker=0.1))
-        return clauses
+        aggregations = probe.execute().aggregations
+        return {key: aggregations[name].doc_count for name, key in names.items()}
 
-    def _prefix_query(self, word, boost=1.0, fields=PREFIX_FIELDS):
-        return Q(
-            "bool",
-            should=[Q("prefix", **{field: {"value": word, "boost": weight}}) for field, weight in fields.items()],
-            boost=boost,
-        )
-
-    def _ranking(self, query):
-        """What lifts one match above another: accents as typed, phrases, the whole title."""
-        should = []
-        accented = [exact for exact, folded in zip(query.exact, query.folded, strict=True) if exact != folded]
-        if accented:
-            should.append(Q("multi_match", query=" ".join(accented), fields=EXACT_FIELDS, boost=EXACT_BOOST))
-        readings = _readings(query)
-        phrase_pairs = {
-            f"{first}_{second}" for reading in readings for first, second in zip(reading, reading[1:], strict=False)
-        }
-        if phrase_pairs:
-            should.append(Q("match", bigrams={"query": " ".join(sorted(phrase_pairs)), "boost": BIGRAM_BOOST}))
-        should += [Q("term", title_key={"value": " ".join(reading), "boost": TITLE_BOOST}) for reading in readings]
-        return should
-
-    def _highlight_query(self, query):
-        forms = sorted({form for forms in query.alternatives for form in forms})
-        should = [Q("terms", snippet_folded=forms)]
-        should += [
-            Q("fuzzy", snippet_folded={"value": word, "fuzziness": 1, "prefix_length": 1})
-            for word in query.folded
-            if len(word) >= FUZZY_MIN_LENGTH
-        ]
-        if len(query.prefix) >= PREFIX_MIN_LENGTH:
-            should.append(Q("prefix", snippet_folded=query.prefix))
-        return Q("bool", should=should)
-
-    def _spelling_options(self):
-        return {"field": "spelling", "suggest_mode": "missing", "size": 1, "prefix_length": 1, "min_word_length": 3}
-
-    def _suggestion(self, query, response):
-        """The query with each unknown word replaced by the closest known one, if any was unknown."""
-        corrections = {}
-        for entry in response.suggest.spelling if "suggest" in response else []:
-            if entry.options:
-                corrections[entry.text] = entry.options[0].text
-        words, changed = [], False
-        for exact, folded, telex in zip(query.exact, query.folded, query.telex, strict=True):
-            if folded in corrections and not telex:  # a word typed in Telex is known by its reading
-                words.append(corrections[folded])
-                changed = True
-            else:
-                words.append(exact)
-        return " ".join(words) if changed else ""
-
-    def _facet_values(self, buckets):
-        values = {}
-        for bucket in buckets:
-            value, _, label = bucket.key.partition(LABEL_SEPARATOR)
-            # A label renamed since some entries were indexed shows as two buckets: add them up.
-            count, best_label, best_count = values.get(value, (0, label, 0))
-            if bucket.doc_count > best_count:
-                best_label, best_count = label, bucket.doc_count
-            values[value] = (count + bucket.doc_count, best_label, best_count)
-        ordered = sorted(values.items(), key=lambda item: (-item[1][0], item[1][1]))
-        return [FacetValue(value=value, label=label, count=count) for value, (count, label, _) in ordered]
-
-    def _hit(self, hit, snippet=False):
+    def _hit(self, hit, marked):
         source = hit.to_dict()
+        # The passages the built-in backend keeps: the summary, then each line of the text.
+        passages = [source.get("summary", ""), *"\n".join(source.get("text", [])).split("\n")]
         return SearchHit(
             id=source["id"],
             source_id=source.get("source_id", ""),
             type=source.get("type", ""),
             title=source.get("title", ""),
             url_path=source.get("url_path", ""),
-            snippet=self._snippet(hit, source.get("snippet_text", [])) if snippet else "",
-            score=hit.meta.score or 0.0,
+            snippet=snippet(passages, marked),
+            score=round(hit.meta.score or 0.0, 4),
         )
 
-    def _snippet(self, hit, pieces):
-        fragments = getattr(getattr(hit.meta, "highlight", None), "snippet_folded", None)
-        if not fragments:
-            return escape(pieces[0][:SNIPPET_LENGTH]) if pieces else ""
-        return mark_original(fragments[0], pieces)
-
-    def _suggest(self, query, *, scope_path="", limit=8):
+    def _suggest(self, query, *, scope_path, limit):
+        """Entries whose title or other names hold the typed words, the last one as a beginning."""
         query = analyse_query(query)
-        if query.is_empty:
+        if query.is_empty or not limit:
             return []
-        limit = max(0, min(int(limit), MAX_LIMIT))
-        must = []
-        last = len(query.folded) - 1
-        for position, forms in enumerate(query.alternatives):
-            text = " ".join(forms)
-            ways = [Q("multi_match", query=text, fields=["title_folded^2", "names_folded", "joined"])]
-            if position == last:
-                ways.append(
-                    self._prefix_query(query.prefix, fields={"title_folded": 2, "names_folded": 1, "joined": 1})
-                )
-            must.append(Q("dis_max", queries=ways))
-        should = [Q("prefix", title_key={"value": " ".join(query.folded), "boost": TITLE_BOOST})]
-        scope = [Q("prefix", path=scope_path)] if scope_path else []
+        words = list(zip(query.folded, query.telex, strict=True))[-MAX_WORDS:]
+        *complete, (last, last_telex) = words
+        beginnings = [form for form in (last, last_telex) if form and len(form) <= PREFIX_LENGTH]
+        if not beginnings:  # no word of a title is that long
+            return []
+        must = [_term_query([folded, *([telex] if telex else [])], _head_fields()) for folded, telex in complete]
+        must.append(Q("bool", should=[_prefix_query(form, WHOLE_FIELDS) for form in beginnings]))
+        typed = "".join(folded for folded, _telex in words)[:PREFIX_LENGTH]
+        starts = [Q("prefix", **{f"{name}_whole": {"value": typed, "boost": STARTS_WITH}}) for name in WHOLE_FIELDS]
         search = Search(using=self.client, index=self.alias).extra(size=limit)
-        search = search.source(["id", "source_id", "type", "title", "url_path"])
-        search = search.query(Q("bool", must=must, should=should, filter=scope)).sort("_score", "title_key")
-        return [self._hit(hit) for hit in search.execute().hits]
+        search = search.source(["id", "source_id", "type", "title", "names", "url_path"])
+        search = search.query(Q("bool", must=must, should=starts, filter=_scope(scope_path)))
+        search = search.sort("_score", "title_length", "title", "id")
+        marked = [folded for folded, _telex in complete]
+        hits = []
+        for hit in search.execute().hits:
+            source = hit.to_dict()
+            hits.append(
+                SearchHit(
+                    id=source["id"],
+                    source_id=source.get("source_id", ""),
+                    type=source.get("type", ""),
+                    title=source.get("title", ""),
+                    url_path=source.get("url_path", ""),
+                    snippet=_matching_name(source.get("title", ""), source.get("names", []), marked, last, last_telex),
+                    score=round(hit.meta.score or 0.0, 4),
+                )
+            )
+        return hits
 
 
-def _readings(query):
-    """The folded query, and the query with each Telex word read as its syllable, if different."""
-    plain = list(query.folded)
-    telex = [reading or folded for folded, reading in zip(query.folded, query.telex, strict=True)]
-    return [plain] if telex == plain else [plain, telex]
+EXACT, FOLDED, PREFIX = "exact", "folded", "prefix"
+_TYPO_SUGGESTER = {
+    "field": "spelling",
+    "suggest_mode": "missing",
+    "sort": "frequency",
+    "size": 50,  # every known word one edit away: the best is chosen with the query's other words
+    "max_edits": 1,
+    "prefix_length": 0,
+    "min_word_length": MIN_FUZZY_LENGTH,
+    "string_distance": "damerau_levenshtein",
+}
 
 
-def mark_original(fragment, pieces):
-    """Carry the marks of a highlighted, folded fragment over to the original text, escaped."""
-    plain = fragment.replace(MARK_START, "").replace(MARK_END, "")
-    for piece in pieces:
-        start = fold_aligned(piece).find(plain)
-        if start >= 0:
-            break
-    else:
-        return escape(plain)
-    parts = ["…"] if start > 0 else []
-    position = start
-    for marked, run in groupby(fragment, key=lambda char: char in (MARK_START, MARK_END)):
-        if marked:
-            parts += ["<mark>" if char == MARK_START else "</mark>" for char in run]
+@dataclass
+class Word:
+    """One query word and the forms it may stand for: ``{form: (quality, kind)}``."""
+
+    position: int
+    typed: str
+    folded: str
+    forms: dict = field(default_factory=dict)
+    correction: str = ""  # set when the word matched only through a typo correction
+
+    def folded_forms(self):
+        """Forms to mark in snippets and to join into phrases: not the accented or partial ones."""
+        return [form for form, (_quality, kind) in self.forms.items() if kind == FOLDED]
+
+
+def _query_words(query):
+    """The query's words (the first ``MAX_WORDS`` different ones) with the forms each may stand for."""
+    words, seen = [], set()
+    for position, (typed, folded, telex) in enumerate(zip(query.exact, query.folded, query.telex, strict=True)):
+        if folded in seen or len(words) >= MAX_WORDS:
+            continue
+        seen.add(folded)
+        word = Word(position, typed, folded)
+        if typed != folded:
+            word.forms[typed] = (ACCENTED, EXACT)
+            word.forms[folded] = (ACCENT_MISMATCH, FOLDED)
         else:
-            length = len(list(run))
-            parts.append(escape(piece[position : position + length]))
-            position += length
-    if position < len(piece):
-        parts.append("…")
-    return "".join(parts)
+            word.forms[folded] = (1.0, FOLDED)
+        if telex and telex != folded:
+            word.forms[telex] = (TELEX, FOLDED)
+        words.append(word)
+    return words
+
+
+def _is_partial(word):
+    return any(kind == PREFIX for _quality, kind in word.forms.values())
+
+
+def _fields(suffix, names=FIELD_WEIGHTS):
+    return [f"{name}_{suffix}^{FIELD_WEIGHTS[name]:g}" for name in names]
+
+
+def _matched_fields():
+    """Where a folded form counts: every field's syllables, and runs in titles, names and tags."""
+    return _fields("folded") + _fields("joined", JOINED_FIELDS)
+
+
+def _head_fields():
+    return _fields("folded", WHOLE_FIELDS) + _fields("joined", WHOLE_FIELDS)
+
+
+def _term_query(terms, fields, boost=1.0):
+    return Q("multi_match", query=" ".join(terms), fields=fields, type="most_fields", boost=boost)
+
+
+def _prefix_query(beginning, names, boost=1.0):
+    """A word of a title or other name that begins with ``beginning``."""
+    return Q(
+        "bool",
+        should=[
+            Q("prefix", **{f"{name}_folded": {"value": beginning, "boost": FIELD_WEIGHTS[name]}}) for name in names
+        ],
+        boost=boost,
+    )
+
+
+def _word_query(word):
+    """The best of a word's forms, each weighed by how close it is to what was typed."""
+    ways = []
+    for form, (quality, kind) in word.forms.items():
+        if kind == EXACT:
+            ways.append(_term_query([form], _fields("exact"), boost=quality))
+        elif kind == FOLDED:
+            ways.append(_term_query([form], _matched_fields(), boost=quality))
+        else:
+            ways.append(_prefix_query(form, WHOLE_FIELDS, boost=quality))
+    return Q("dis_max", queries=ways)
+
+
+def _phrase_queries(words):
+    """Adjacent query words found as a phrase, and a query equal to a whole title or other name."""
+    queries = []
+    by_position = {word.position: word for word in words}
+    for word in words:
+        following = by_position.get(word.position + 1)
+        if following is None:
+            continue
+        pairs = [f"{first}_{second}" for first in word.folded_forms()[:3] for second in following.folded_forms()[:3]]
+        if pairs:
+            boost = PHRASE * (_best(word) + _best(following)) / 2
+            queries.append(_term_query(pairs, _fields("bigrams"), boost=boost))
+    ordered = [by_position[position] for position in sorted(by_position)]
+    if all(word.folded_forms() for word in ordered):
+        whole = "".join(word.folded_forms()[0] for word in ordered)
+        boost = WHOLE_NAME * sum(_best(word) for word in ordered)
+        queries += [
+            Q("term", **{f"{name}_whole": {"value": whole, "boost": boost * FIELD_WEIGHTS[name]}})
+            for name in WHOLE_FIELDS
+        ]
+    return queries
+
+
+def _best(word):
+    return max(quality for quality, _kind in word.forms.values())
+
+
+def _may_be_typo(folded):
+    return MIN_FUZZY_LENGTH <= len(folded) <= MAX_FUZZY_LENGTH and folded.isascii() and folded.isalpha()
+
+
+def _required(count):
+    """How many of ``count`` query words an entry must match."""
+    return count if count <= 2 else math.ceil(count * 2 / 3)
+
+
+def _suggestion(query, words):
+    corrections = {word.position: word.correction for word in words if word.correction}
+    if not corrections:
+        return ""
+    return " ".join(corrections.get(position, typed) for position, typed in enumerate(query.exact))
+
+
+def _scope(scope_path):
+    return [Q("prefix", path=scope_path)] if scope_path else []
+
+
+def _filter_queries(filters):
+    """``{facet: terms query}`` from whatever the request carries; empty lists filter nothing."""
+    if not isinstance(filters, dict):
+        return {}
+    queries = {}
+    for name, values in filters.items():
+        if values is None or values == "":
+            continue
+        if isinstance(values, str | int):
+            values = [values]
+        try:
+            accepted = sorted({str(value) for value in values if value is not None and str(value) != ""})
+        except TypeError:
+            continue
+        if accepted and str(name):
+            queries[str(name)] = Q("terms", **{f"facets.{name}": accepted})
+    return queries
+
+
+def _facet_values(buckets):
+    counts, labels = {}, {}
+    for bucket in buckets:
+        value, _, label = bucket.key.partition(LABEL_SEPARATOR)
+        # A label renamed since some entries were indexed gives two buckets: count them as one.
+        counts[value] = counts.get(value, 0) + bucket.doc_count
+        labels.setdefault(value, label)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], labels[item[0]]))
+    return [FacetValue(value=value, label=labels[value], count=count) for value, count in ordered]
+
+
+def _matching_name(title, names, complete, last, last_telex):
+    """The title or other name the typed words begin, highlighted: how the entry was found."""
+    for name in [title, *names]:
+        folded = [fold_diacritics(term) for term in exact_terms(name)]
+        if not all(word in folded for word in complete):
+            continue
+        started = [term for term in folded if term.startswith(last) or (last_telex and term.startswith(last_telex))]
+        if started or "".join(folded).startswith(last):
+            return highlight(name, [*complete, *started])
+    return highlight(title, complete)
+
+
+def _batches(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _indexed(response):
+    """How many entries a bulk request indexed; raises if it refused any."""
+    if response["errors"]:
+        refused = [item["index"] for item in response["items"] if item["index"].get("error")]
+        raise RuntimeError(f"Elasticsearch refused {len(refused)} entries; first: {refused[0]}")
+    return len(response["items"])
+
+
+def _without_credentials(url):
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
