@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from heritage.models import HeritagePage, HomePage
@@ -191,7 +191,7 @@ def _search(backend, request, number):
     return results, paginator.get_page(number)
 
 
-@require_GET
+@require_safe
 def search_page(request):
     """The public search page: results with snippets, facets, pages, "did you mean" and suggestions."""
     form = SearchForm(request.GET)
@@ -243,7 +243,7 @@ def _json(data, status=200):
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 def search_api(request):
     """``GET /api/search/``: entries matching ``q`` and the facet filters, as JSON.
 
@@ -293,7 +293,7 @@ def search_api(request):
     )
 
 
-@require_GET
+@require_safe
 def suggest_api(request):
     """``GET /api/search/suggest/``: entries whose names begin with what the visitor is typing."""
     form = SearchForm(request.GET)

@@ -135,8 +135,10 @@ class SearchApiTests(SearchApiTestCase):
     def test_unknown_parameters_are_ignored(self):
         self.assertEqual(self.search({"q": "Lê Hoàn", "format": "xml", "debug": "1"})["count"], 1)
 
-    def test_the_api_answers_only_get(self):
+    def test_the_api_answers_get_and_head_only(self):
+        self.assertEqual(self.client.head(reverse("search_api"), {"q": "đình"}).status_code, 200)
         self.assertEqual(self.client.post(reverse("search_api"), {"q": "đình"}).status_code, 405)
+        self.assertEqual(self.client.post(reverse("search_suggest_api"), {"q": "đình"}).status_code, 405)
 
 
 class SearchApiScopeTests(SearchApiTestCase):

@@ -375,5 +375,6 @@ class BadSearchInputTests(SearchPageTestCase):
         self.assertEqual(soup.find("input", attrs={"name": "q"})["value"], "Chu Xích")
         self.assertEqual(self.result_titles(self.search(q="Chu\x00 Xích\x07"))[0], "Chu Xích")
 
-    def test_the_page_answers_only_get(self):
+    def test_the_page_answers_get_and_head_only(self):
+        self.assertEqual(self.client.head(reverse("search"), {"q": "đình"}).status_code, 200)
         self.assertEqual(self.client.post(reverse("search"), {"q": "đình"}).status_code, 405)
