@@ -271,7 +271,11 @@ class IndexCache:
         self._entries = entries
 
     def postings(self, terms):
-        """``{term: {entry id: weight}}`` for the terms the index holds."""
+        """``{term: {entry id: weight}}`` for the terms the index holds.
+
+        Absent terms are not remembered: looking them up again costs one indexed query, and a
+        search then costs the same queries whether or not its terms were searched before.
+        """
         found, missing = {}, []
         with self.lock:
             for term in terms:
@@ -295,12 +299,12 @@ class IndexCache:
                     if entry is not None:
                         loaded[term][entry[0]] = weights.setdefault(weight, weight)
             with self.lock:
-                for term, weights in loaded.items():
-                    self._postings[term] = weights
-                    self._size += len(weights)
+                for term, postings in loaded.items():
+                    self._postings[term] = postings
+                    self._size += len(postings)
                 while self._size > CACHED_POSTINGS and len(self._postings) > 1:
-                    _term, weights = self._postings.popitem(last=False)
-                    self._size -= len(weights)
+                    _term, postings = self._postings.popitem(last=False)
+                    self._size -= len(postings)
             found.update(loaded)
         return found
 

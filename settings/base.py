@@ -134,7 +134,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_hooks"}}  # the database backend, folding Vietnamese
 
 # The archive's own search (search/backends.py): Elasticsearch when a node is given, else built in.
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "")
