@@ -145,8 +145,8 @@ with zipfile.ZipFile(sys.argv[1]) as archive:
             path.chmod((info.external_attr >> 16) & 0o777)
 PY
         chmod -R a+rX "$download"
-        rm -rf "$home"
-        mv "$download/elasticsearch-$version" "$home"
+        # Moved into place whole; a run that fetched it at the same time keeps the one already there.
+        [ -e "$home" ] || mv "$download/elasticsearch-$version" "$home"
         rm -rf "$download"
     fi
     ES_RUN_DIR="$(mktemp -d -t heritage-es.XXXXXX)"
