@@ -37,7 +37,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from elasticsearch import Elasticsearch
 from elasticsearch.dsl import Index, MultiSearch, Q, Search
-from elasticsearch.exceptions import NotFoundError, TransportError
+from elasticsearch.exceptions import ApiError, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
 from heritage.text import fold_diacritics
@@ -159,8 +159,9 @@ class ElasticsearchBackend(SearchBackend):
         self._check_available()
         try:
             yield
-        except TransportError:
-            _failed_at[self.url] = time.monotonic()
+        except Exception as error:
+            if _node_in_trouble(error):
+                _failed_at[self.url] = time.monotonic()
             raise
 
     def _bulk(self, actions):
@@ -288,15 +289,16 @@ class ElasticsearchBackend(SearchBackend):
         if isinstance(error, Unavailable):
             logger.debug("Elasticsearch at %s failed recently; the built-in backend answers", self.node)
             return
-        _failed_at[self.url] = time.monotonic()
+        if _node_in_trouble(error):
+            _failed_at[self.url] = time.monotonic()
         logger.warning(
             "Elasticsearch %s at %s failed (%s: %s); the built-in backend answers",
             operation,
             self.node,
             type(error).__name__,
             error,
-            # A node that is down or slow needs no traceback; an error in the request does.
-            exc_info=not isinstance(error, TransportError),
+            # Elasticsearch says what went wrong; anything else is a bug here and needs its traceback.
+            exc_info=not isinstance(error, TransportError | ApiError),
         )
 
     def _search(self, request):
@@ -665,6 +667,13 @@ def _indexed(response):
         refused = [item["index"] for item in response["items"] if item["index"].get("error")]
         raise RuntimeError(f"Elasticsearch refused {len(refused)} entries; first: {refused[0]}")
     return len(response["items"])
+
+
+def _node_in_trouble(error):
+    """Whether ``error`` says the node is down, slow or overloaded (rather than that one request failed)."""
+    if isinstance(error, TransportError):
+        return True
+    return isinstance(error, ApiError) and (error.status_code == 429 or error.status_code >= 500)
 
 
 def _without_credentials(url):

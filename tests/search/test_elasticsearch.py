@@ -178,6 +178,12 @@ class WriteTests(ElasticsearchTestCase):
         self.assertEqual(len(self.live_index()), 1)
         self.assertEqual(self.titles("kien minh"), ["Đình Kiến Minh"])
 
+    def test_before_the_first_write_the_built_in_backend_answers_and_the_node_stays_in_use(self):
+        with self.assertLogs("search.elastic", logging.WARNING):
+            self.assertEqual(self.backend.search(SearchRequest(query="kien minh")).backend, "quiet")
+        self.backend.index_documents([entry(1, "Đình Kiến Minh")])
+        self.assertEqual(self.titles("kien minh"), ["Đình Kiến Minh"])
+
     def test_deleting_an_entry_that_was_never_indexed_is_not_an_error(self):
         self.backend.index_documents([entry(1, "Đình Kiến Minh")])
         self.backend.delete_documents([1, 999])
