@@ -329,9 +329,9 @@ class BackendContract:
         ids = self.ids("tran hung dao", filters={"type": ["relic", "festival"]})
         self.assertEqual(set(ids), {self.temple.pk, self.procession.pk})
         self.assertEqual(self.ids("tran hung dao", filters={"rank": ["national"]}), [self.temple.pk])
-        self.assertEqual(self.ids("dinh", filters={"village": [str(self.village.pk)], "type": ["relic"]}), [
-            self.dinh_dong_heavy.pk
-        ])
+        self.assertEqual(
+            self.ids("dinh", filters={"village": [str(self.village.pk)], "type": ["relic"]}), [self.dinh_dong_heavy.pk]
+        )
 
     def test_facets_count_the_matching_entries_of_every_page(self):
         results = self.search("dinh dong", limit=1)
