@@ -10,7 +10,9 @@ indexing throughput (entries/s), query latency p50 and p95 over a fixed mix of q
 (accented, folded, Telex, one-letter typo, prefix, phrase, and the same scoped to one commune),
 and the index size (table sizes for the built-in backend, ``_stats`` for Elasticsearch).
 The built-in backend runs in a throw-away test database (SQLite in memory unless DATABASE_URL
-names PostgreSQL); Elasticsearch uses ELASTICSEARCH_URL and an index prefix dropped afterwards.
+names PostgreSQL); Elasticsearch uses ELASTICSEARCH_URL and an index prefix dropped afterwards,
+with ELASTICSEARCH_TIMEOUT at 30 s unless set, and only searches Elasticsearch itself answered
+are timed (a failed search is answered by the built-in backend: those are counted and left out).
 Times depend on the machine and its load: compare figures taken on the same machine.
 """
 
@@ -33,6 +35,7 @@ DEMO_DIR = ROOT / "heritage" / "fixtures" / "demo"
 WORD = re.compile(r"\w+")
 
 SEED = 20251123
+BENCHMARK_TIMEOUT = 30  # seconds; ELASTICSEARCH_TIMEOUT for the run unless set
 COMMUNES = 20
 QUERIES_PER_KIND = 25
 REPEATS = 3
@@ -258,9 +261,9 @@ def query_mix(documents):
 
 
 def percentile(values, fraction):
-    """Nearest-rank percentile."""
+    """Nearest-rank percentile (NaN for no values)."""
     ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] if ordered else math.nan
 
 
 # Sizes ------------------------------------------------------------------------------------------
@@ -321,30 +324,36 @@ def measure(name, backend, documents, mix, repeats):
     backend.rebuild(documents)
     index_seconds = time.perf_counter() - started
 
+    # Only answers from the backend measured count: a search Elasticsearch failed is answered by
+    # the built-in backend (search.elastic), fast and beside the point.
     timings = {}
-    answered_by = set()
+    fell_back = 0
     for kind, query, scope in mix:
         request = SearchRequest(query=query, scope_path=scope, limit=10)
-        answered_by.add(backend.search(request).backend)  # warm-up
+        backend.search(request)  # warm-up
         for _ in range(repeats):
             started = time.perf_counter()
-            backend.search(request)
-            timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+            answer = backend.search(request)
+            elapsed = (time.perf_counter() - started) * 1000
+            if answer.backend == backend.name:
+                timings.setdefault(kind, []).append(elapsed)
+            else:
+                fell_back += 1
     suggest_timings = []
     for _kind, query, _scope in mix[:QUERIES_PER_KIND]:
         started = time.perf_counter()
         backend.suggest(query[:4])
         suggest_timings.append((time.perf_counter() - started) * 1000)
     size = builtin_size() if name == "builtin" else elasticsearch_size(backend)
-    return index_seconds, timings, suggest_timings, size, answered_by
+    return index_seconds, timings, suggest_timings, size, fell_back
 
 
-def print_figures(name, count, index_seconds, timings, suggest_timings, size, answered_by):
+def print_figures(name, count, index_seconds, timings, suggest_timings, size, fell_back):
     from django.db import connection
 
     rate = count / index_seconds if index_seconds else float("inf")
     where = f"database: {connection.vendor}" if name == "builtin" else "node: ELASTICSEARCH_URL"
-    print(f"\n== {name} ({where}; answered by: {', '.join(sorted(answered_by))})")
+    print(f"\n== {name} ({where}; timed searches answered by another backend, left out: {fell_back})")
     print(f"indexing: {count} entries in {index_seconds:.1f} s = {rate:,.0f} entries/s")
     print(f"{'query kind':<12}{'queries':>8}{'p50 ms':>9}{'p95 ms':>9}")
     everything = []
@@ -366,7 +375,9 @@ def print_figures(name, count, index_seconds, timings, suggest_timings, size, an
     )
     target = TARGETS[name]
     verdicts = []
-    if count == target["entries"]:
+    if fell_back:
+        verdicts.append(f"latency not measured: {fell_back} timed searches were answered by another backend")
+    elif count == target["entries"]:
         verdicts.append(
             f"p95 {p95:.1f} ms vs ≤ {target['p95_ms']:.0f} ms: {'met' if p95 <= target['p95_ms'] else 'MISSED'}"
         )
@@ -382,6 +393,8 @@ def main():
     args = parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
     os.environ["ELASTICSEARCH_INDEX_PREFIX"] = f"speed-{uuid.uuid4().hex[:8]}"
+    # A slow first search on a cold index would otherwise be answered by the built-in backend.
+    os.environ.setdefault("ELASTICSEARCH_TIMEOUT", str(BENCHMARK_TIMEOUT))
 
     import django
 
