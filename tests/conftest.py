@@ -3,6 +3,8 @@ import shutil
 import pytest
 from django.conf import settings
 
+pytest_plugins = ["tests.browser_fixtures"]
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _clean_test_media():
