@@ -6,3 +6,8 @@ class HeritageConfig(AppConfig):
     name = "heritage"
     verbose_name = _("Heritage")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from heritage import freshness
+
+        freshness.connect_signals()

@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from heritage import routing
 from heritage import views as heritage_views
 
 urlpatterns = [
@@ -20,4 +21,9 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Pages are served by Wagtail's own view, with routes remembered (heritage.routing); Wagtail's
+# patterns come after it for the rest (password-protected pages, front-end login).
+urlpatterns += [
+    re_path(r"^((?:[\w\-]+/)*)$", routing.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -16,7 +16,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, StoryBlock
@@ -26,6 +26,16 @@ from .taxonomy import Commune, Period, Source, Village
 
 # Vietnam's mainland and islands, Trường Sa and Hoàng Sa included, with a small margin.
 VIETNAM_BOUNDS = {"south": 6.0, "north": 23.5, "west": 102.0, "east": 118.0}
+
+
+class RememberedRouteMixin:
+    """Lets a page served from the route table (heritage.routing) skip the view-restriction
+    queries whose answer was remembered with the route."""
+
+    def get_view_restrictions(self):
+        if getattr(self, "_heritage_unrestricted", False):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
 
 class AsciiSlugMixin:
@@ -93,7 +103,7 @@ def new_source_id():
     return uuid.uuid4().hex[:12]
 
 
-class HeritagePage(AsciiSlugMixin, Page):
+class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
     """What every heritage entry offers: summary, story, sources, names, links and review date.
 
     Relics, festivals, historical figures and products extend this page, so one table holds the
@@ -271,8 +281,10 @@ class HeritagePage(AsciiSlugMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["related_groups"] = self.related_entries_by_type()
-        context["sources"] = self.cited_sources()
+        # Fetched only if the template renders them: the fragments showing them are cached until
+        # content changes (see entry_page.html and heritage.freshness).
+        context["related_groups"] = SimpleLazyObject(self.related_entries_by_type)
+        context["sources"] = SimpleLazyObject(self.cited_sources)
         return context
 
 
@@ -383,7 +395,7 @@ class EntrySource(Orderable):
         verbose_name_plural = _("sources")
 
 
-class HeritageIndexPage(AsciiSlugMixin, Page):
+class HeritageIndexPage(RememberedRouteMixin, AsciiSlugMixin, Page):
     """Base of the listing pages: entries of one kind under a commune, filtered and paginated.
 
     Subclasses name their entry model and the filters they offer; the filter names are part of
@@ -432,7 +444,7 @@ class HeritageIndexPage(AsciiSlugMixin, Page):
         return context
 
 
-class HomePage(AsciiSlugMixin, Page):
+class HomePage(RememberedRouteMixin, AsciiSlugMixin, Page):
     """The home page of one commune: the root of its site and of its editors' part of the tree."""
 
     commune = models.OneToOneField(
@@ -459,11 +471,11 @@ class HomePage(AsciiSlugMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         entries = HeritagePage.objects.live().public().descendant_of(self)
         context["latest_entries"] = entries.select_related("image").order_by("-first_published_at")[:6]
-        context["entry_count"] = entries.count()
+        context["entry_count"] = entries.count  # called by the template, only when its fragment is not cached
         return context
 
 
-class CityHomePage(AsciiSlugMixin, Page):
+class CityHomePage(RememberedRouteMixin, AsciiSlugMixin, Page):
     """The city-level home page, above the communes' home pages."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
@@ -479,5 +491,5 @@ class CityHomePage(AsciiSlugMixin, Page):
         context["communes"] = HomePage.objects.live().public().child_of(self).select_related("commune", "image")
         entries = HeritagePage.objects.live().public().descendant_of(self)
         context["latest_entries"] = entries.select_related("image").order_by("-first_published_at")[:6]
-        context["entry_count"] = entries.count()
+        context["entry_count"] = entries.count  # called by the template, only when its fragment is not cached
         return context

@@ -22,7 +22,7 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import Page, Site
 
-from .. import structured_data
+from .. import freshness, structured_data
 from ..communes import index_page_types
 from ..models import HeritagePage, HomePage
 from ..text import fold_diacritics
@@ -235,6 +235,12 @@ def fingerprint(page):
             hasher.update(force_bytes(f"{field.attname}={field.value_to_string(page)}\x00"))
         cached = page._heritage_fingerprint = hasher.hexdigest()
     return cached
+
+
+@register.simple_tag
+def content_generation():
+    """The content generation (heritage.freshness), for keys of fragments that show several pages."""
+    return freshness.generation()
 
 
 @register.filter
