@@ -6,3 +6,7 @@ class HeritageConfig(AppConfig):
     name = "heritage"
     verbose_name = _("Heritage")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Signal receivers: failed-login counting and full-page cache purges on page moves.
+        from . import cache, security  # noqa: F401

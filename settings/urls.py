@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", heritage_views.robots_txt, name="robots_txt"),
+    path("healthz/", heritage_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("search.urls")),
 ]
