@@ -158,6 +158,14 @@ MIDDLEWARE[MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
     "heritage.cache.FullPageCacheMiddleware",
 ]
 AUTHENTICATION_BACKENDS = ["heritage.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# Optional two-step sign-in for staff (heritage/twofactor.py); TWO_FACTOR_REQUIRED makes it compulsory.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1 : 0] = [
+    "django_otp.middleware.OTPMiddleware",
+    "heritage.twofactor.TwoFactorMiddleware",
+]
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
 
 X_FRAME_OPTIONS = "DENY"  # the admin answers SAMEORIGIN for its own previews (SecurityHeadersMiddleware)
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from heritage import views as heritage_views
 
 urlpatterns = [
+    path("", include("heritage.twofactor")),  # /admin/2fa/..., before the admin's own addresses
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", heritage_views.robots_txt, name="robots_txt"),

@@ -225,3 +225,77 @@ class RichTextSanitizingTests(TestCase):
         self.assertNotIn("javascript:", html)
         self.assertIn("&lt;script&gt;", html)
         self.assertIn("<a>Đình làng</a>", html)  # the link kept its text and lost its address
+
+
+class TwoFactorTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = get_user_model().objects.create_superuser("bientap", "bt@example.vn", "mật-khẩu-đúng")
+
+    def setUp(self):
+        cache.clear()
+        self.client.force_login(self.user)
+
+    def current_code(self, device):
+        from django_otp.oath import TOTP
+
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        return str(totp.token()).zfill(device.digits)
+
+    def unthrottle(self, device):
+        """django-otp slows down attempts after a wrong code; the tests do not wait for it."""
+        device.refresh_from_db()
+        device.throttling_failure_count = 0
+        device.throttling_failure_timestamp = None
+        device.save()
+
+    def wrong_code(self, device):
+        return str((int(self.current_code(device)) + 500_000) % 1_000_000).zfill(6)
+
+    def test_without_an_authenticator_the_admin_opens_after_the_password(self):
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+
+    def test_a_user_with_an_authenticator_must_enter_its_code_before_the_admin_opens(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=self.user, name="default", confirmed=True)
+        response = self.client.get("/admin/pages/")
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response["Location"], "/admin/2fa/verify/?next=/admin/pages/")
+        form = self.client.get(response["Location"])
+        self.assertContains(form, 'autocomplete="one-time-code"')
+
+        refused = self.client.post("/admin/2fa/verify/", {"token": self.wrong_code(device), "next": "/admin/pages/"})
+        self.assertEqual(refused.status_code, 200)
+        self.assertEqual(self.client.get("/admin/").status_code, 302)
+
+        self.assertEqual(TOTPDevice.objects.get(pk=device.pk).throttling_failure_count, 1)
+        self.unthrottle(device)
+        accepted = self.client.post("/admin/2fa/verify/", {"token": self.current_code(device), "next": "/admin/pages/"})
+        self.assertEqual((accepted.status_code, accepted["Location"]), (302, "/admin/pages/"))
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+
+    def test_the_next_address_cannot_lead_to_another_site(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=self.user, name="default", confirmed=True)
+        response = self.client.post(
+            "/admin/2fa/verify/", {"token": self.current_code(device), "next": "https://ke-gian.example.com/"}
+        )
+        self.assertEqual(response["Location"], "/admin/")
+
+    @override_settings(TWO_FACTOR_REQUIRED=True)
+    def test_when_required_a_user_sets_up_an_authenticator_before_anything_else(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        self.assertEqual(self.client.get("/admin/")["Location"], "/admin/2fa/setup/")
+        page = self.client.get("/admin/2fa/setup/")
+        self.assertContains(page, "<svg")
+        device = TOTPDevice.objects.get(user=self.user, confirmed=False)
+        self.assertEqual(self.client.post("/admin/2fa/setup/", {"token": self.wrong_code(device)}).status_code, 200)
+        self.assertFalse(TOTPDevice.objects.filter(user=self.user, confirmed=True).exists())
+        self.unthrottle(device)
+        response = self.client.post("/admin/2fa/setup/", {"token": self.current_code(device)})
+        self.assertEqual(response["Location"], "/admin/")
+        self.assertTrue(TOTPDevice.objects.get(pk=device.pk).confirmed)
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
