@@ -13,6 +13,7 @@ address and the parent index and home pages, whose listings change with it.
 
 import hashlib
 import logging
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -125,10 +126,12 @@ class FullPageCacheMiddleware:
         if _cacheable(request, response):
             seconds = settings.FULL_PAGE_CACHE_SECONDS
             if version is None:
-                version = hashlib.sha256(f"{host}{path}{id(response)}".encode()).hexdigest()[:12]
+                version = secrets.token_hex(6)
                 # add() so that two workers filling the same path agree on one version.
                 if not cache.add(_path_key(host, path), version, seconds):
                     version = cache.get(_path_key(host, path), version)
+            # Browsers revalidate; the copy to keep is this one, which a purge can reach.
+            patch_response_headers(response, getattr(settings, "FULL_PAGE_CACHE_BROWSER_SECONDS", 0))
             nonce = getattr(request, "csp_nonce", None)
             entry = {
                 "status": response.status_code,
@@ -140,7 +143,6 @@ class FullPageCacheMiddleware:
             }
             cache.set(_entry_key(host, path, query, version), entry, seconds)
             response[HIT_HEADER] = "MISS"
-            patch_response_headers(response, getattr(settings, "FULL_PAGE_CACHE_BROWSER_SECONDS", 0))
         else:
             response.setdefault(HIT_HEADER, "BYPASS")
         return response
