@@ -163,3 +163,11 @@ class BackupRestoreTests(TestCase):
         self.assertEqual(RelicPage.objects.count(), 2)
         with self.assertRaisesMessage(CommandError, "No archive"):
             call_command("restore", str(self.workdir / "missing.tar.gz"))
+
+    def test_a_truncated_archive_is_refused_with_a_clear_message(self):
+        create_backup(self.archive)
+        truncated = self.workdir / "truncated.tar.gz"
+        truncated.write_bytes(self.archive.read_bytes()[:-2000])
+        with self.assertRaises(BackupError):
+            restore_backup(truncated, force=True)
+        self.assertTrue(Page.objects.filter(pk=self.relic.pk).exists())

@@ -170,3 +170,19 @@ class FullPageCacheMiddlewareTests(TestCase):
     def test_nothing_is_stored_when_the_cache_is_off(self):
         _first, second = self.run_twice(lambda request: HttpResponse("trang"))
         self.assertNotIn("X-Cache", second)
+
+    def test_a_cached_page_with_an_inline_script_keeps_the_nonce_it_was_made_with(self):
+        from heritage.security import SecurityHeadersMiddleware
+
+        def page(request):
+            return HttpResponse(f'<script nonce="{request.csp_nonce}">1</script>')
+
+        responses = []
+        for _attempt in range(2):
+            request = self.factory.get("/di-tich/dinh/")
+            request.resolver_match = resolve("/di-tich/dinh/")
+            responses.append(SecurityHeadersMiddleware(FullPageCacheMiddleware(page))(request))
+        first, second = responses
+        self.assertEqual(second["X-Cache"], "HIT")
+        nonce = first.content.decode().split('"')[1]
+        self.assertIn(f"'nonce-{nonce}'", second["Content-Security-Policy"])
