@@ -8,6 +8,7 @@ class HeritageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from heritage import freshness
+        # Signal receivers: failed-login counting and full-page cache purges on page moves.
+        from . import cache, freshness, security  # noqa: F401
 
         freshness.connect_signals()

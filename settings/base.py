@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import env, env_int, env_list
+from .env import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Uploads, the SQLite file and collected static files live outside the code, in a git-ignored folder.
@@ -148,3 +148,58 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# --- Security, caching and rate limits (heritage/security.py, heritage/cache.py, docs/security.md) ---
+INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1 : 0] = [
+    "heritage.security.SecurityHeadersMiddleware",
+    "heritage.security.RateLimitMiddleware",
+    "heritage.security.LoginLockoutMiddleware",
+    "heritage.cache.FullPageCacheMiddleware",
+]
+AUTHENTICATION_BACKENDS = ["heritage.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
+# Optional two-step sign-in for staff (heritage/twofactor.py); TWO_FACTOR_REQUIRED makes it compulsory.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1 : 0] = [
+    "django_otp.middleware.OTPMiddleware",
+    "heritage.twofactor.TwoFactorMiddleware",
+]
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
+X_FRAME_OPTIONS = "DENY"  # the admin answers SAMEORIGIN for its own previews (SecurityHeadersMiddleware)
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), browsing-topics=()"
+)
+CSP_FRAME_SOURCES = env_list(
+    "CSP_FRAME_SOURCES", "https://www.youtube-nocookie.com,https://www.youtube.com,https://player.vimeo.com"
+)
+CSP_EXTRA_SOURCES = env_list("CSP_EXTRA_SOURCES")
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+# The request header a trusted proxy sets to the visitor's address ("HTTP_X_REAL_IP"); empty: REMOTE_ADDR.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "")
+
+RATE_LIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+RATE_LIMITS = {
+    "api": {"paths": ["/api/"], "limit": env_int("RATE_LIMIT_API", 120), "seconds": 60},
+    "search": {"paths": ["/tim-kiem/"], "limit": env_int("RATE_LIMIT_SEARCH", 60), "seconds": 60},
+    "forms": {
+        "methods": ["POST"],
+        "exclude": ["/admin/", "/django-admin/"],
+        "limit": env_int("RATE_LIMIT_FORMS", 10),
+        "seconds": 60,
+    },
+}
+LOGIN_LOCKOUT_ENABLED = env_bool("LOGIN_LOCKOUT_ENABLED", True)
+LOGIN_FAILURES_PER_USER = env_int("LOGIN_FAILURES_PER_USER", 5)
+LOGIN_FAILURES_PER_IP = env_int("LOGIN_FAILURES_PER_IP", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)
+LOGIN_PATHS = ["/admin/login/"]
+
+FULL_PAGE_CACHE_ENABLED = env_bool("FULL_PAGE_CACHE", False)
+FULL_PAGE_CACHE_SECONDS = env_int("FULL_PAGE_CACHE_SECONDS", 600)
+FULL_PAGE_CACHE_EXCLUDE = ["/admin/", "/django-admin/", "/documents/", "/api/"]
+WAGTAILFRONTENDCACHE = {"default": {"BACKEND": "heritage.cache.PageCacheBackend"}}

@@ -13,3 +13,8 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 ELASTICSEARCH_URL = ""
 ELASTICSEARCH_INDEX_PREFIX = "heritage-test"
 SEARCH_BACKEND = "search.builtin.BuiltinBackend"
+
+# Rate limits and the full-page cache would make unrelated tests depend on each other through the
+# cache; their own tests turn them on with override_settings.
+RATE_LIMIT_ENABLED = False
+FULL_PAGE_CACHE_ENABLED = False

@@ -9,9 +9,11 @@ from heritage import routing
 from heritage import views as heritage_views
 
 urlpatterns = [
+    path("", include("heritage.twofactor")),  # /admin/2fa/..., before the admin's own addresses
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("robots.txt", heritage_views.robots_txt, name="robots_txt"),
+    path("healthz/", heritage_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("search.urls")),
 ]

@@ -138,3 +138,94 @@ class ApprovalWorkflowTests(TestCase):
         self.assertEqual(
             HomePage.objects.get(commune=self.kien_minh.commune).get_workflow().name, "Duyệt nội dung cấp thành phố"
         )
+
+
+class CommuneIsolationThroughTheAdminTests(TestCase):
+    """Every admin address an editor could type for another commune's pages, images and documents is refused,
+    and nothing changes when they post to it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.kien_minh = build_commune("Kiến Minh", "KM", "kienminh.localhost")
+        cls.an_khanh = build_commune("An Khánh", "AK", "ankhanh.localhost")
+        cls.own_index = index_of(cls.kien_minh, RelicIndexPage)
+        cls.other_index = index_of(cls.an_khanh, RelicIndexPage)
+        cls.own_relic = RelicPageFactory(parent=cls.own_index, title="Đình Kiến Minh")
+        cls.other_relic = RelicPageFactory(parent=cls.other_index, title="Chùa An Khánh")
+        cls.other_draft = cls.other_index.add_child(
+            instance=RelicPage(title="Bản nháp miếu Hạ An Khánh", summary="Chưa duyệt.", live=False)
+        )
+        cls.other_revision = cls.other_draft.save_revision()
+        cls.editor = make_user("bientap-km", cls.kien_minh.editors)
+        cls.other_image = ImageFactory(collection=cls.an_khanh.collection, title="Ảnh riêng An Khánh")
+        cls.own_image = ImageFactory(collection=cls.kien_minh.collection, title="Ảnh của Kiến Minh")
+        cls.other_document = Document.objects.create(
+            title="Hồ sơ riêng An Khánh",
+            collection=cls.an_khanh.collection,
+            file=ContentFile(b"%PDF-1.4", name="ho-so.pdf"),
+        )
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def assertRefused(self, response, url):
+        # Wagtail answers "permission denied" by a redirect to the dashboard with a message, or 403/404.
+        self.assertIn(response.status_code, (302, 403, 404), url)
+        if response.status_code == 302:
+            self.assertNotIn(url, response["Location"])
+
+    def test_another_communes_draft_cannot_be_seen_previewed_or_read_in_its_history(self):
+        draft = self.other_draft
+        for url in (
+            f"/admin/pages/{draft.pk}/edit/",
+            f"/admin/pages/{draft.pk}/edit/preview/",
+            f"/admin/pages/{draft.pk}/history/",
+            f"/admin/pages/{draft.pk}/revisions/{self.other_revision.pk}/view/",
+            f"/admin/pages/{self.other_index.pk}/",
+        ):
+            response = self.client.get(url)
+            self.assertRefused(response, url)
+            self.assertNotContains(response, "Bản nháp miếu Hạ An Khánh", status_code=response.status_code)
+
+    def test_another_communes_drafts_are_not_found_by_the_admin_search(self):
+        response = self.client.get("/admin/pages/search/", {"q": "Bản nháp miếu Hạ"})
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "Bản nháp miếu Hạ An Khánh")
+
+    def test_posting_to_delete_unpublish_or_edit_another_communes_page_changes_nothing(self):
+        relic = self.other_relic
+        for url, data in (
+            (f"/admin/pages/{relic.pk}/delete/", {}),
+            (f"/admin/pages/{relic.pk}/unpublish/", {}),
+            (f"/admin/pages/{relic.pk}/edit/", {"title": "Đã bị sửa", "slug": "da-bi-sua"}),
+            (f"/admin/pages/{relic.pk}/copy/", {"new_title": "Bản sao", "new_slug": "ban-sao"}),
+        ):
+            self.assertRefused(self.client.post(url, data), url)
+        relic.refresh_from_db()
+        self.assertEqual((relic.title, relic.live), ("Chùa An Khánh", True))
+        self.assertEqual(RelicPage.objects.filter(title="Bản sao").count(), 0)
+
+    def test_pages_cannot_be_moved_between_communes_either_way(self):
+        for page, destination in ((self.own_relic, self.other_index), (self.other_relic, self.own_index)):
+            url = f"/admin/pages/{page.pk}/move/{destination.pk}/confirm/"
+            self.assertRefused(self.client.post(url), url)
+            page.refresh_from_db()
+            self.assertNotEqual(page.get_parent().pk, destination.pk)
+        self.assertRefused(self.client.get(f"/admin/pages/{self.other_relic.pk}/move/"), "move")
+
+    def test_another_communes_images_and_documents_cannot_be_listed_changed_or_deleted(self):
+        for url in ("/admin/images/", "/admin/images/chooser/", "/admin/documents/", "/admin/documents/chooser/"):
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertNotContains(response, "Ảnh riêng An Khánh")
+            self.assertNotContains(response, "Hồ sơ riêng An Khánh")
+        self.assertContains(self.client.get("/admin/images/"), "Ảnh của Kiến Minh")
+        for url in (
+            f"/admin/images/{self.other_image.pk}/delete/",
+            f"/admin/documents/edit/{self.other_document.pk}/",
+            f"/admin/documents/delete/{self.other_document.pk}/",
+        ):
+            self.assertRefused(self.client.get(url), url)
+            self.assertRefused(self.client.post(url, {"title": "Đã bị sửa"}), url)
+        self.assertTrue(HeritageImage.objects.filter(pk=self.other_image.pk, title="Ảnh riêng An Khánh").exists())
+        self.assertTrue(Document.objects.filter(pk=self.other_document.pk, title="Hồ sơ riêng An Khánh").exists())
