@@ -6,3 +6,6 @@ class HeritageConfig(AppConfig):
     name = "heritage"
     verbose_name = _("Heritage")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .plaques import signals  # noqa: F401 - connects the plaque code receivers
