@@ -13,10 +13,19 @@ from .taxonomy import Commune
 _SPACES = re.compile(r"\s+")
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def normalize_legacy(text):
-    """An old printed code as stored and looked up: NFC, no spaces, capitals; paths keep their case."""
+    """An old printed code as stored: NFC, no spaces, capitals; paths keep their case."""
     text = _SPACES.sub("", unicodedata.normalize("NFC", text or ""))
     return text if text.startswith("/") else text.upper()
+
+
+def legacy_key(text):
+    """What an old code is looked up by: ``dt 12``, ``DT-12`` and ``DT.12`` are one code."""
+    text = normalize_legacy(text)
+    return text if text.startswith("/") else _NOT_ALNUM.sub("", text)
 
 
 class PlaqueSequence(models.Model):
@@ -83,6 +92,7 @@ class LegacyPlaqueCode(models.Model):
             "(for example /di-tich/chi-tiet.php?id=12)."
         ),
     )
+    key = models.CharField(_("lookup key"), max_length=255, unique=True, editable=False)
     page = models.ForeignKey(
         "heritage.HeritagePage",
         null=True,
@@ -102,6 +112,11 @@ class LegacyPlaqueCode(models.Model):
     def __str__(self):
         return self.old_code
 
+    def save(self, *args, **kwargs):
+        self.old_code = normalize_legacy(self.old_code)
+        self.key = legacy_key(self.old_code)
+        super().save(*args, **kwargs)
+
     @property
     def is_path(self):
         return self.old_code.startswith("/")
@@ -110,8 +125,11 @@ class LegacyPlaqueCode(models.Model):
         if not self.page_id:
             raise ValidationError({"page": _("Choose the entry the old code leads to.")})
         self.old_code = normalize_legacy(self.old_code)
-        if not self.old_code:
+        self.key = legacy_key(self.old_code)
+        if not self.key:
             raise ValidationError({"old_code": _("Enter the code or path printed on the old plaque.")})
+        if LegacyPlaqueCode.objects.filter(key=self.key).exclude(pk=self.pk).exists():
+            raise ValidationError({"old_code": _("This old code is already registered.")})
         if not self.is_path and PlaqueCode.objects.filter(code=self.old_code, page__isnull=False).exists():
             raise ValidationError({"old_code": _("This code already belongs to an entry of the archive.")})
 

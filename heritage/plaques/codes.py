@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from ..models import HeritagePage, HomePage
-from ..models.plaques import LegacyPlaqueCode, PlaqueCode, PlaqueSequence, normalize_legacy
+from ..models.plaques import LegacyPlaqueCode, PlaqueCode, PlaqueSequence, legacy_key
 from ..models.taxonomy import COMMUNE_CODE
 
 NUMBER_WIDTH = 4
@@ -78,8 +78,8 @@ def find_plaque(text):
 
 def find_legacy(text):
     """The old printed code a text names, or None: exactly as registered, or read as a new-style code."""
-    wanted = [normalize_legacy(text), *candidate_codes(text)]
-    rows = {row.old_code: row for row in LegacyPlaqueCode.objects.filter(old_code__in=wanted)}
+    wanted = [legacy_key(text), *(legacy_key(code) for code in candidate_codes(text))]
+    rows = {row.key: row for row in LegacyPlaqueCode.objects.filter(key__in=wanted).select_related("page")}
     for code in wanted:
         if code in rows:
             return rows[code]

@@ -214,11 +214,13 @@ def plaques_pdf(plaques, paper="a6"):
     """A PDF with one plaque per page, in Vietnamese (the language of the archive's content)."""
     if paper not in PAPER_SIZES:
         raise ValueError(f"Unknown paper size {paper!r}; use one of {', '.join(PAPER_SIZES)}.")
+    regular, _bold = register_fonts()
     buffer = io.BytesIO()
-    canvas = pdf_canvas.Canvas(buffer, pagesize=PAPER_SIZES[paper], invariant=True)
-    canvas.setAuthor(str(settings.WAGTAIL_SITE_NAME))
-    canvas.setTitle(plaques[0].title if len(plaques) == 1 else _("Plaques"))
+    # The initial font is ours, or reportlab would list Helvetica, not embedded, in every file.
+    canvas = pdf_canvas.Canvas(buffer, pagesize=PAPER_SIZES[paper], invariant=True, initialFontName=regular)
     with translation.override(settings.LANGUAGE_CODE):
+        canvas.setAuthor(str(settings.WAGTAIL_SITE_NAME))
+        canvas.setTitle(plaques[0].title if len(plaques) == 1 else _("Plaques"))
         for plaque in plaques:
             draw_plaque(canvas, plaque, paper)
             canvas.showPage()

@@ -8,15 +8,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from ..models import HomePage
+from ..structured_data import canonical_url
 from .codes import find_legacy, find_plaque
 from .qr import qr_png, qr_svg
 from .scans import record_scan
 
 
 def _live_url(page, request):
+    """The page's canonical address, on its commune's site, whichever host the short URL was asked on."""
     if page is None or not page.live:
         return None
-    return page.get_full_url(request)
+    return canonical_url(page)
 
 
 def _noindex(response):
@@ -61,7 +63,7 @@ def plaque_redirect(request, code):
         "code": plaque.code if plaque else legacy.old_code,
         "entry_title": entry_title,
         "commune": commune,
-        "commune_url": home.get_full_url(request) if home else None,
+        "commune_url": canonical_url(home) if home else None,
     }
     return _noindex(render(request, "heritage/plaques/offline.html", context))
 

@@ -15,7 +15,7 @@ def published_relic(setup, **kwargs):
     return publish(RelicPageFactory(parent=index_of(setup, RelicIndexPage), **kwargs))
 
 
-@override_settings(PUBLIC_BASE_URL=PUBLIC_BASE_URL)
+@override_settings(PUBLIC_BASE_URL=PUBLIC_BASE_URL, ALLOWED_HOSTS=["disan.example.vn", ".localhost", "testserver"])
 class PlaqueTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
