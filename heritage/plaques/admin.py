@@ -33,9 +33,7 @@ def visible_communes(user):
     """Ids of the communes whose plaques ``user`` may see, or None for all of them (and the city's)."""
     if user.is_superuser:
         return None
-    paths = list(
-        GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True).distinct()
-    )
+    paths = list(GroupPagePermission.objects.filter(group__user=user).values_list("page__path", flat=True).distinct())
     city_paths = list(CityHomePage.objects.values_list("path", flat=True))
     if any(path for path in paths if any(city.startswith(path) for city in city_paths)):
         return None
@@ -155,11 +153,10 @@ class NeverScannedView(EditorReportView):
 
 
 class PrintPlaquesForm(forms.Form):
-    paper = forms.ChoiceField(
-        label=_("Paper size"), choices=[(key, key.upper()) for key in PAPER_SIZES], initial="a6"
-    )
+    paper = forms.ChoiceField(label=_("Paper size"), choices=[(key, key.upper()) for key in PAPER_SIZES], initial="a6")
 
 
+@hooks.register("register_bulk_action")
 class PrintPlaquesBulkAction(PageBulkAction):
     """Print the plaques of the selected entries: one PDF, one plaque per sheet."""
 
@@ -204,11 +201,6 @@ class LegacyPlaqueCodeViewSet(SnippetViewSet):
 register_snippet(LegacyPlaqueCodeViewSet)
 
 
-@hooks.register("register_bulk_action")
-def _register_print_action():
-    return PrintPlaquesBulkAction
-
-
 @hooks.register("register_admin_urls")
 def _register_report_urls():
     return [
@@ -240,5 +232,9 @@ def _register_scans_menu_item():
 @hooks.register("register_reports_menu_item")
 def _register_never_scanned_menu_item():
     return EditorMenuItem(
-        _("Plaques never scanned"), reverse("plaques_never_scanned"), name="plaques-never-scanned", icon_name="warning", order=960
+        _("Plaques never scanned"),
+        reverse("plaques_never_scanned"),
+        name="plaques-never-scanned",
+        icon_name="warning",
+        order=960,
     )

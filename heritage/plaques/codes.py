@@ -56,7 +56,8 @@ def candidate_codes(text):
         if not COMMUNE_CODE.match(prefix) and prefix != city_prefix():
             continue
         digits = number.translate(DIGIT_LOOKALIKES)
-        if not digits.isdigit() or len(digits) > 9:
+        # At least one real digit: "HELLO" is no code, whatever its O and L look like.
+        if not any(char.isdigit() for char in number) or not digits.isdigit() or len(digits) > 9:
             continue
         code = format_code(prefix, int(digits))
         if code not in found:

@@ -217,9 +217,10 @@ def plaques_pdf(plaques, paper="a6"):
     regular, _bold = register_fonts()
     buffer = io.BytesIO()
     # The initial font is ours, or reportlab would list Helvetica, not embedded, in every file.
-    canvas = pdf_canvas.Canvas(buffer, pagesize=PAPER_SIZES[paper], invariant=True, initialFontName=regular)
+    canvas = pdf_canvas.Canvas(buffer, pagesize=PAPER_SIZES[paper], initialFontName=regular)
     with translation.override(settings.LANGUAGE_CODE):
         canvas.setAuthor(str(settings.WAGTAIL_SITE_NAME))
+        canvas.setCreator(str(settings.WAGTAIL_SITE_NAME))
         canvas.setTitle(plaques[0].title if len(plaques) == 1 else _("Plaques"))
         for plaque in plaques:
             draw_plaque(canvas, plaque, paper)

@@ -28,7 +28,9 @@ ROBOT_AGENTS = re.compile(
 def own_hosts(request):
     """Host names of the archive: the public one, the request's and every commune site's (cached by Wagtail)."""
     hosts = {request.get_host().split(":")[0].lower(), (urlsplit(settings.PUBLIC_BASE_URL).hostname or "").lower()}
-    hosts.update((urlsplit(root_url).hostname or "").lower() for _id, _path, root_url, _lang in Site.get_site_root_paths())
+    hosts.update(
+        (urlsplit(root_url).hostname or "").lower() for _id, _path, root_url, _lang in Site.get_site_root_paths()
+    )
     return hosts
 
 

@@ -32,7 +32,11 @@ def sync_legacy_path(sender, instance, **kwargs):
     if not instance.is_path:
         return
     code = plaque_code(instance.page) if instance.page_id else None
-    defaults = {"is_permanent": False, "redirect_page": None, "redirect_link": reverse("plaque", args=[code]) if code else ""}
+    defaults = {
+        "is_permanent": False,
+        "redirect_page": None,
+        "redirect_link": reverse("plaque", args=[code]) if code else "",
+    }
     if not code:
         defaults["redirect_page"] = instance.page
     Redirect.objects.update_or_create(old_path=_redirect_path(instance), site=None, defaults=defaults)

@@ -26,7 +26,18 @@ class CandidateCodeTests(SimpleTestCase):
         self.assertEqual(set(candidate_codes("KML23")), {"KML-0023", "KM-0123"})
 
     def test_text_that_is_no_code_gives_nothing(self):
-        for typed in ("", "0123", "K-0123", "KM-", "KM-12A", "<script>", "ĐM-0123", "KM-" + "9" * 40):
+        for typed in (
+            "",
+            "0123",
+            "K-0123",
+            "KM-",
+            "KM-12A",
+            "<script>",
+            "ĐM-0123",
+            "KM-" + "9" * 40,
+            "HELLO",
+            "km-oil",
+        ):
             with self.subTest(typed=typed):
                 self.assertEqual(candidate_codes(typed), [])
 

@@ -55,7 +55,9 @@ class PlaqueRoundTripTests(PlaqueTestCase):
         self.assertEqual(skipped, [])
         pdf = self.folder / f"plaque-{paper}.pdf"
         pdf.write_bytes(data)
-        subprocess.run([_tool("pdftoppm"), "-r", str(dpi), "-png", "-singlefile", pdf, self.folder / "scan"], check=True)
+        subprocess.run(
+            [_tool("pdftoppm"), "-r", str(dpi), "-png", "-singlefile", pdf, self.folder / "scan"], check=True
+        )
         text = subprocess.run(
             [_tool("pdftotext"), "-enc", "UTF-8", pdf, "-"], check=True, capture_output=True, text=True
         ).stdout

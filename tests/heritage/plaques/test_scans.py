@@ -9,7 +9,9 @@ from heritage.plaques.scans import count_scan
 from tests.heritage.factories import build_commune
 from tests.heritage.plaques.helpers import COMMUNE_HOST, PlaqueTestCase, published_relic
 
-PHONE = "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0 Mobile Safari/537.36"
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; SM-A546E) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/129.0 Mobile Safari/537.36"
+)
 
 
 class ScanCountTests(PlaqueTestCase):
@@ -31,9 +33,7 @@ class ScanCountTests(PlaqueTestCase):
         self.client.get(f"/q/{self.plaque.code}", HTTP_USER_AGENT=PHONE, REMOTE_ADDR="203.0.113.7")
         response = self.client.get(f"/q/{self.plaque.code}", HTTP_USER_AGENT=PHONE)
         self.assertEqual(response.cookies, {})
-        self.assertEqual(
-            {field.name for field in PlaqueScanDay._meta.get_fields()}, {"id", "plaque", "day", "count"}
-        )
+        self.assertEqual({field.name for field in PlaqueScanDay._meta.get_fields()}, {"id", "plaque", "day", "count"})
 
     def test_robots_and_head_requests_are_not_counted(self):
         self.client.head(f"/q/{self.plaque.code}", HTTP_USER_AGENT=PHONE)
@@ -47,9 +47,7 @@ class ScanCountTests(PlaqueTestCase):
         self.assertEqual(self.scans(), 0)
 
     def test_a_click_from_the_archives_own_pages_is_not_a_scan(self):
-        self.client.get(
-            f"/q/{self.plaque.code}", HTTP_USER_AGENT=PHONE, HTTP_REFERER=f"http://{COMMUNE_HOST}/di-tich/"
-        )
+        self.client.get(f"/q/{self.plaque.code}", HTTP_USER_AGENT=PHONE, HTTP_REFERER=f"http://{COMMUNE_HOST}/di-tich/")
         self.assertEqual(self.scans(), 0)
         self.client.get(f"/q/{self.plaque.code}", HTTP_USER_AGENT=PHONE, HTTP_REFERER="https://zalo.me/")
         self.assertEqual(self.scans(), 1)

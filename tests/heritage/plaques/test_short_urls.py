@@ -29,7 +29,11 @@ class RedirectTests(PlaqueTestCase):
         self.assertIn("no-store", response["Cache-Control"])
 
     def test_a_trailing_slash_and_a_retyped_code_also_work(self):
-        for path in (f"/q/{self.code}/", f"/q/{self.code.lower()}", f"/q/{self.code.replace('0', 'O').replace('-', '%20')}"):
+        for path in (
+            f"/q/{self.code}/",
+            f"/q/{self.code.lower()}",
+            f"/q/{self.code.replace('0', 'O').replace('-', '%20')}",
+        ):
             with self.subTest(path=path):
                 self.assertEqual(self.client.get(path)["Location"], self.relic.get_full_url())
 
@@ -63,7 +67,9 @@ class OfflineEntryTests(PlaqueTestCase):
         self.assertContains(response, '<meta name="robots" content="noindex">', html=True)
         self.assertEqual(response["X-Robots-Tag"], "noindex")
         soup = BeautifulSoup(response.content, "html.parser")
-        self.assertIn(self.setup.home.get_full_url(), [link["href"] for link in soup.select(".plaque-offline__links a")])
+        self.assertIn(
+            self.setup.home.get_full_url(), [link["href"] for link in soup.select(".plaque-offline__links a")]
+        )
 
     def test_a_deleted_entry_keeps_answering_with_its_last_title(self):
         relic = published_relic(self.setup, title="Miếu Cô")
@@ -146,4 +152,6 @@ class CityEntryTests(PlaqueTestCase):
         other = build_commune(name="An Khánh", code="AK", hostname="ankhanh.localhost")
         relic = published_relic(other)
         self.assertTrue(relic.plaque_code.code.startswith("AK-"))
-        self.assertEqual(urlsplit(self.client.get(f"/q/{relic.plaque_code.code}")["Location"]).hostname, "ankhanh.localhost")
+        self.assertEqual(
+            urlsplit(self.client.get(f"/q/{relic.plaque_code.code}")["Location"]).hostname, "ankhanh.localhost"
+        )
