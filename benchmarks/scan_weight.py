@@ -210,7 +210,9 @@ def main():
     try:
         code = build_relic()
         rows = measure(TestClientFetcher(), f"http://testserver/q/{code}")
-        report(rows, command, f"Django test client, {connection.vendor}, settings {os.environ['DJANGO_SETTINGS_MODULE']}")
+        report(
+            rows, command, f"Django test client, {connection.vendor}, settings {os.environ['DJANGO_SETTINGS_MODULE']}"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

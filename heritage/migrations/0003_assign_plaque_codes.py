@@ -16,7 +16,7 @@ def assign_codes(apps, schema_editor):
         HomePage.objects.values_list("path", "commune_id", "commune__code"), key=lambda home: -len(home[0])
     )
     pages = (
-        HeritagePage.objects.filter(live=True, plaque_code__isnull=True)
+        HeritagePage.objects.filter(live=True, plaque_code__isnull=True, alias_of__isnull=True)
         .order_by("first_published_at", "path")
         .values_list("pk", "path", "title")
     )

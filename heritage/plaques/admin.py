@@ -9,7 +9,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -104,11 +104,6 @@ class PlaqueScansView(EditorReportView):
     def get_queryset(self):
         rows = PlaqueScanDay.objects.select_related("plaque").order_by("-day", "plaque__code")
         return scoped(rows, self.request.user, field="plaque__commune")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["total_scans"] = self.object_list.aggregate(total=Sum("count"))["total"] or 0
-        return context
 
 
 class NeverScannedFilterSet(WagtailFilterSet):

@@ -135,7 +135,7 @@ def assign_missing_codes():
     """Give a code to every live entry published before plaque codes existed, oldest first."""
     pages = (
         HeritagePage.objects.live()
-        .filter(plaque_code__isnull=True)
+        .filter(plaque_code__isnull=True, alias_of__isnull=True)
         .order_by("first_published_at", "path")
         .only("pk", "title", "path", "depth")
     )

@@ -14,7 +14,8 @@ from .codes import assign_code
 
 @receiver(page_published)
 def give_plaque_code(sender, instance, **kwargs):
-    if isinstance(instance, HeritagePage):
+    # An alias shows the same entry elsewhere in the tree: the plaque belongs to the original.
+    if isinstance(instance, HeritagePage) and not instance.alias_of_id:
         assign_code(instance)
 
 

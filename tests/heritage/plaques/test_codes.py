@@ -1,3 +1,6 @@
+import importlib
+
+from django.apps import apps as django_apps
 from django.test import SimpleTestCase
 
 from heritage.models import PlaqueCode, PlaqueSequence, ProductIndexPage
@@ -92,6 +95,17 @@ class AssignmentTests(PlaqueTestCase):
         given = assign_missing_codes()
         self.assertEqual({plaque.page_id for plaque in given}, {relic.pk, product.pk})
         self.assertEqual(assign_missing_codes(), [])
+
+    def test_the_data_migration_gives_codes_to_older_entries_once(self):
+        migration = importlib.import_module("heritage.migrations.0003_assign_plaque_codes")
+        relic = published_relic(self.setup)
+        PlaqueCode.objects.filter(page=relic).delete()
+        migration.assign_codes(django_apps, None)
+        migration.assign_codes(django_apps, None)
+        codes = PlaqueCode.objects.filter(page=relic)
+        self.assertEqual(len(codes), 1)
+        self.assertTrue(codes[0].code.startswith("KM-"))
+        self.assertEqual(codes[0].commune, self.setup.commune)
 
     def test_a_sequence_behind_existing_codes_cannot_produce_a_duplicate(self):
         relic = published_relic(self.setup)
