@@ -76,6 +76,11 @@ class PrintBulkActionTests(AdminTestCase):
         query = "&".join(f"id={page.pk}" for page in pages)
         return reverse("wagtail_bulk_action", args=["wagtailcore", "page", "print_plaques"]) + "?" + query
 
+    def test_the_page_explorer_offers_the_action(self):
+        self.client.force_login(self.admin)
+        response = self.client.get(reverse("wagtailadmin_explore", args=[self.ours.get_parent().pk]))
+        self.assertContains(response, "print_plaques")
+
     def test_the_confirmation_lists_entries_and_leaves_out_pages_without_a_code(self):
         self.client.force_login(self.admin)
         response = self.client.get(self.url(self.ours, self.ours_unscanned, self.setup.home))

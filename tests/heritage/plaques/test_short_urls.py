@@ -52,6 +52,14 @@ class RedirectTests(PlaqueTestCase):
             with self.subTest(path=path):
                 self.assertIn(self.client.get(path).status_code, (302, 404))
 
+    def test_a_code_typed_in_the_form_leads_to_its_short_url(self):
+        response = self.client.get("/q/", {"code": self.code.lower().replace("-", " ")})
+        self.assertEqual(response["Location"], f"/q/{self.code}")
+
+    def test_the_form_is_offered_and_an_unknown_typed_code_is_explained(self):
+        self.assertContains(self.client.get("/q/"), 'name="code"')
+        self.assertContains(self.client.get("/q/", {"code": "KM-9999"}), "KM-9999", status_code=404)
+
     def test_post_is_refused(self):
         self.assertEqual(self.client.post(f"/q/{self.code}").status_code, 405)
 
