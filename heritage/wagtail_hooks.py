@@ -58,3 +58,6 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyViewSetGroup)
+
+# Plaque reports, the print bulk action and old printed codes register their own hooks.
+from .plaques import admin as plaques_admin  # noqa: E402, F401

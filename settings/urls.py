@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz/", heritage_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("search.urls")),
+    path("", include("heritage.plaques.urls")),
 ]
 
 if settings.DEBUG:

@@ -11,6 +11,7 @@ from .pages import (
     LinkRelation,
     NameKind,
 )
+from .plaques import LegacyPlaqueCode, PlaqueCode, PlaqueScanDay, PlaqueSequence
 from .products import ProductIndexPage, ProductKind, ProductPage
 from .taxonomy import Commune, Period, Source, SourceKind, Village
 
@@ -25,9 +26,13 @@ __all__ = [
     "HeritagePage",
     "HeritagePageTag",
     "HomePage",
+    "LegacyPlaqueCode",
     "LinkRelation",
     "NameKind",
     "Period",
+    "PlaqueCode",
+    "PlaqueScanDay",
+    "PlaqueSequence",
     "ProductIndexPage",
     "ProductKind",
     "ProductPage",
