@@ -20,7 +20,7 @@ LONGITUDE = (106.0, 40.0, 12.0)
 
 def camera_exif(date="2024:02:10 08:30:00", with_gps=True):
     exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Máy ảnh thử"
+    exif[ExifTags.Base.Make] = "Canon"  # EXIF text is ASCII
     exif[ExifTags.Base.DateTime] = date
     exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = date
     if with_gps:
