@@ -29,7 +29,9 @@ class AudioGuideTestCase(TestCase):
             image=ImageFactory(title="Cổng đình"),
         )
         cls.short_vi = HeritageMediaFactory(transcript="Tương truyền Cá Ông đã cứu dân chài làng Đông Khê.")
-        cls.long_en = HeritageMediaFactory(language="en", transcript="The whale god saved the fishermen of the village.")
+        cls.long_en = HeritageMediaFactory(
+            language="en", transcript="The whale god saved the fishermen of the village."
+        )
         EntryAudioGuide.objects.create(page=cls.relic, media=cls.short_vi, language="vi", length="short")
         EntryAudioGuide.objects.create(page=cls.relic, media=cls.long_en, language="en", length="long")
         cls.relic = publish(cls.relic)
@@ -91,7 +93,10 @@ class AudioGuideSearchTests(AudioGuideTestCase):
 
     def test_an_entry_is_found_by_words_only_its_audio_guide_says(self):
         response = self.client.get(reverse("search"), {"q": "ca ong cuu dan chai"})
-        titles = [title.get_text(strip=True) for title in BeautifulSoup(response.content, "html.parser").select(".result__title")]
+        titles = [
+            title.get_text(strip=True)
+            for title in BeautifulSoup(response.content, "html.parser").select(".result__title")
+        ]
         self.assertIn("Đình Đông Khê", titles)
 
 

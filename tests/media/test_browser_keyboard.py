@@ -34,7 +34,9 @@ def entry(settings, live_server):
                 "gallery",
                 {
                     "title": "Hình ảnh",
-                    "images": [{"image": picture, "caption": f"Chú thích {n}"} for n, picture in enumerate(pictures, 1)],
+                    "images": [
+                        {"image": picture, "caption": f"Chú thích {n}"} for n, picture in enumerate(pictures, 1)
+                    ],
                 },
             )
         ],
@@ -108,7 +110,9 @@ def test_the_lightbox_opens_pages_keeps_focus_and_closes_with_escape(browser_pag
 
     page.keyboard.press("ArrowRight")
     assert page.locator(".lightbox__count").inner_text() == "2 / 3"
-    page.wait_for_function("document.querySelector('.lightbox__image').complete && document.querySelector('.lightbox__image').naturalWidth > 0")
+    page.wait_for_function(
+        "document.querySelector('.lightbox__image').complete && document.querySelector('.lightbox__image').naturalWidth > 0"
+    )
 
     for _ in range(7):
         page.keyboard.press("Tab")

@@ -7,6 +7,7 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.users.models import UserProfile
 
 from media.models import HeritageMedia
 from tests.media import factories as files
@@ -20,6 +21,10 @@ class AdminUploadTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.admin = User.objects.create_superuser("quantri", "quantri@example.org", "mật-khẩu-thử")
+        # Messages are checked in English here; one test below reads them in Vietnamese.
+        profile = UserProfile.get_for_user(cls.admin)
+        profile.preferred_language = "en"
+        profile.save()
 
     def setUp(self):
         self.client.force_login(self.admin)
@@ -54,6 +59,13 @@ class ImageUploadTests(AdminUploadTestCase):
     def test_a_truncated_image_is_refused(self):
         response = self.post_image("cat-do.jpg", files.truncated_jpeg())
         self.assert_refused(response, Image, "damaged or incomplete")
+
+    def test_a_vietnamese_editor_reads_the_refusal_in_vietnamese(self):
+        profile = UserProfile.get_for_user(self.admin)
+        profile.preferred_language = "vi"
+        profile.save()
+        response = self.post_image("anh.png", files.png_zip_polyglot())
+        self.assert_refused(response, Image, "đồng thời là hai định dạng")
 
     def test_a_decompression_bomb_is_refused(self):
         # 80 million pixels in about ten kilobytes: over WAGTAILIMAGES_MAX_IMAGE_PIXELS (64 million).
