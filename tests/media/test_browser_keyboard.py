@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.base import ContentFile
+from wagtail.models import Collection, Locale, Page
 
 from heritage.models import EntryAudioGuide
 from sites.models import RelicIndexPage
@@ -9,10 +10,18 @@ from tests.heritage.factories import ImageFactory, build_commune, index_of, publ
 from tests.media import factories as files
 from tests.sites.factories import RelicPageFactory
 
-# serialized_rollback: each test finds the root page that migrations create, as the first one did.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ACTIVE = "document.activeElement"
+
+
+def ensure_page_tree_root():
+    """Transactional tests empty every table after each test, the roots made by migrations too."""
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.filter(depth=1).exists():
+        Locale.objects.get_or_create(language_code="vi")
+        Page.add_root(instance=Page(title="Root", slug="root"))
 
 
 @pytest.fixture
@@ -21,6 +30,7 @@ def entry(settings, live_server):
     # uploads move to a URL that tests.media.urls serves the way a production web server does.
     settings.ROOT_URLCONF = "tests.media.urls"
     settings.MEDIA_URL = "/uploads/"
+    ensure_page_tree_root()
     setup = build_commune()
     pictures = [
         ImageFactory(title=f"Ảnh {n}", file=ContentFile(files.jpeg_bytes(size=(800, 600)), name=f"anh-{n}.jpg"))
