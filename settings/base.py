@@ -127,7 +127,17 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = [("vi", "Tiếng Việt")]
 WAGTAILIMAGES_IMAGE_MODEL = "media.HeritageImage"
-WAGTAILMEDIA = {"MEDIA_MODEL": "media.HeritageMedia"}
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "media.HeritageMedia",
+    "MEDIA_FORM_BASE": "media.forms.HeritageMediaForm",
+    "AUDIO_EXTENSIONS": ["aac", "flac", "m4a", "mp3", "ogg", "opus", "wav"],
+    "VIDEO_EXTENSIONS": ["m4v", "mov", "mp4", "webm"],
+}
+# Upload checks by content (media/validators.py) on every admin upload form.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "media.forms.HeritageImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "media.forms.HeritageDocumentForm"
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]  # never svg: it can carry scripts
+MEDIA_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # audio and video
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "jpg", "jpeg", "odt", "pdf", "png", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

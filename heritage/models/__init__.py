@@ -1,3 +1,4 @@
+from .audio import EntryAudioGuide, GuideLength
 from .pages import (
     CityHomePage,
     EntryLink,
@@ -18,10 +19,12 @@ from .taxonomy import Commune, Period, Source, SourceKind, Village
 __all__ = [
     "CityHomePage",
     "Commune",
+    "EntryAudioGuide",
     "EntryLink",
     "EntryName",
     "EntrySource",
     "GeoLocationMixin",
+    "GuideLength",
     "HeritageIndexPage",
     "HeritagePage",
     "HeritagePageTag",

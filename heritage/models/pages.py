@@ -156,6 +156,7 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         FieldPanel("english_title"),
         FieldPanel("summary"),
         FieldPanel("image"),
+        InlinePanel("audio_guides", heading=_("Audio guides"), label=_("Audio guide"), max_num=4),
     ]
     names_panels = [InlinePanel("other_names", heading=_("Other names"), label=_("Name"))]
     classification_panels = [
@@ -251,6 +252,11 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         field = self._meta.get_field(field_name)
         return [text for text in field.get_searchable_content(getattr(self, field_name)) if text]
 
+    def audio_guide_transcripts(self):
+        """What the audio guides say, so that a visitor finds the entry by words only spoken."""
+        guides = self.audio_guides.select_related("media").order_by("sort_order", "pk")
+        return [guide.media.transcript for guide in guides if guide.media.transcript]
+
     def search_document(self):
         """What this entry offers to the search index; the one place that defines it.
 
@@ -265,7 +271,7 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
             "names": [name.name for name in self.other_names.all()]
             + ([self.english_title] if self.english_title else []),
             "summary": self.summary,
-            "text": self.searchable_text("body"),
+            "text": self.searchable_text("body") + self.audio_guide_transcripts(),
             "tags": [tag.name for tag in self.tags.all()],
             "facets": {
                 "type": [(self.entry_type, str(self._meta.verbose_name))],

@@ -207,7 +207,11 @@ ENTRY_RELATIONS = {
     "festival": ("stages",),
 }
 # Renditions of an entry's main image: the picture in two widths and the link-preview crop.
-MAIN_IMAGE_RENDITIONS = ("width-480", "width-960", structured_data.SHARE_RENDITION)
+# The picture comes in WebP and in JPEG or PNG (media_tags.picture).
+MAIN_IMAGE_RENDITIONS = (
+    *(f"width-{width}|format-{kind}" for width in (480, 960) for kind in ("webp", "jpeg", "png")),
+    structured_data.SHARE_RENDITION,
+)
 
 
 @register.simple_tag
@@ -215,7 +219,7 @@ def prefetch_entry(page, *lookups):
     """Fetch once what an entry page shows: names, tags, its kind's relations and main image renditions."""
     if not getattr(page, "_heritage_prefetched", False):
         relations = ENTRY_RELATIONS.get(getattr(page, "entry_type", ""), ())
-        prefetch_related_objects([page], "other_names", "tags", *relations, *lookups)
+        prefetch_related_objects([page], "other_names", "tags", "audio_guides__media", *relations, *lookups)
         prefetch_renditions([page], *MAIN_IMAGE_RENDITIONS)
         page._heritage_prefetched = True
     return ""
