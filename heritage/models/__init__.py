@@ -1,3 +1,4 @@
+from .geo import ProtectionZone, ZoneLevel
 from .pages import (
     CityHomePage,
     EntryLink,
@@ -31,7 +32,9 @@ __all__ = [
     "ProductIndexPage",
     "ProductKind",
     "ProductPage",
+    "ProtectionZone",
     "Source",
     "SourceKind",
     "Village",
+    "ZoneLevel",
 ]

@@ -1,0 +1,57 @@
+"""Entries on a map, built the way the archive builds them: two communes, relics, a festival, products."""
+
+from decimal import Decimal
+
+from festivals.models import FestivalIndexPage
+from heritage.models import EntryLink, ProductIndexPage
+from sites.models import RecognitionDecision, RelicIndexPage, RelicType
+from tests.festivals.factories import FestivalPageFactory
+from tests.heritage.factories import ProductPageFactory, build_commune, index_of, publish
+from tests.sites.factories import RelicPageFactory
+
+
+def relic(setup, title, lat=None, lon=None, rank="", relic_type=None, **fields):
+    page = RelicPageFactory(
+        parent=index_of(setup, RelicIndexPage),
+        title=title,
+        latitude=Decimal(lat) if lat is not None else None,
+        longitude=Decimal(lon) if lon is not None else None,
+        **fields,
+    )
+    if rank:
+        RecognitionDecision.objects.create(page=page, level=rank)
+    if relic_type:
+        page.relic_types.add(RelicType.objects.get(code=relic_type))
+    return publish(page)
+
+
+def product(setup, title, lat=None, lon=None):
+    page = ProductPageFactory(
+        parent=index_of(setup, ProductIndexPage),
+        title=title,
+        latitude=Decimal(lat) if lat is not None else None,
+        longitude=Decimal(lon) if lon is not None else None,
+    )
+    return publish(page)
+
+
+def festival(setup, title, held_at=None):
+    page = FestivalPageFactory(parent=index_of(setup, FestivalIndexPage), title=title)
+    if held_at is not None:
+        EntryLink.objects.create(source=page, target=held_at, relation="held_at")
+    return publish(page)
+
+
+def build_world():
+    """Kiến Minh (three relics, a festival held at one, a product, a relic without a place) and An Khánh."""
+    kien_minh = build_commune("Kiến Minh", "KM", "kienminh.localhost")
+    an_khanh = build_commune("An Khánh", "AK", "ankhanh.localhost")
+    world = {"kien_minh": kien_minh, "an_khanh": an_khanh}
+    world["dinh"] = relic(kien_minh, "Đình Kiến Thụy", "20.856100", "106.682300", "national", "architectural_artistic")
+    world["chua"] = relic(kien_minh, "Chùa Đông Khê", "20.858000", "106.684000", "city", "historical")
+    world["mieu"] = relic(kien_minh, "Miếu Cây Đa", "20.900000", "106.700000")
+    world["den"] = relic(kien_minh, "Đền chưa định vị")
+    world["hoi"] = festival(kien_minh, "Hội làng Kiến Thụy", held_at=world["dinh"])
+    world["banh"] = product(kien_minh, "Bánh đa cua Kiến Minh", "20.860000", "106.690000")
+    world["nha_tho"] = relic(an_khanh, "Nhà thờ họ Phạm", "21.000000", "106.500000", "city")
+    return world
