@@ -15,7 +15,7 @@ from geopy.geocoders import Nominatim, get_geocoder_for_service
 from .coords import format_degrees
 
 
-def TIMEOUT_MESSAGE():  # noqa: N802 - reads as the constant it is, translated when raised
+def _timeout_message():
     return _("The geocoder did not answer in time. Type the coordinates, or try again later.")
 
 
@@ -68,7 +68,7 @@ def _call(function, *args, **kwargs):
     except geopy_errors.GeocoderUnavailable as error:
         # geopy's requests adapter reports a read timeout as "unavailable" (urllib3 retries wrap it).
         if "timed out" in str(error).lower():
-            raise GeocodingError(TIMEOUT_MESSAGE()) from error
+            raise GeocodingError(_timeout_message()) from error
         raise GeocodingError(_("The geocoder cannot be reached. Type the coordinates.")) from error
     except geopy_errors.GeopyError as error:
         raise GeocodingError(_("The geocoder answered with an error. Type the coordinates.")) from error

@@ -18,6 +18,8 @@ from .distance import geodesic_m, rough_m
 HELD_AT = "held_at"
 # Degrees around a place searched for neighbours, widened until enough are found.
 NEARBY_WINDOWS = (0.05, 0.25, 1.0, 5.0, None)
+# ``/api/search/?near=``: the most relevant results, this many at most, are ordered by distance.
+NEAR_SEARCH_WINDOW = 500
 
 
 def _model(name):
@@ -285,15 +287,15 @@ def nearby(page, limit=5):
     return chosen[:limit]
 
 
-def order_by_distance(entries, origin):
-    """Entries (pages or objects with ``pk``) nearest ``origin`` first, those without a place last.
+def order_by_distance(entries, origin, *, key="pk"):
+    """Entries (pages, or search hits with ``key="id"``) nearest ``origin`` first, those without a place last.
 
     Each gets ``distance_m`` (``None`` without a place); the order among equals is kept.
     """
     entries = list(entries)
-    found = positions([entry.pk for entry in entries])
+    found = positions([getattr(entry, key) for entry in entries])
     for entry in entries:
-        position = found.get(entry.pk)
+        position = found.get(getattr(entry, key))
         entry.distance_m = geodesic_m(origin, position) if position else None
     return sorted(entries, key=lambda entry: (entry.distance_m is None, entry.distance_m or 0))
 
