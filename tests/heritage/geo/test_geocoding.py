@@ -84,9 +84,11 @@ class GeocodingTests(NominatimTestMixin, SimpleTestCase):
                 self.assertIn(words, str(raised.exception))
 
     def test_an_unreachable_geocoder_gives_a_message(self):
-        with override_settings(NOMINATIM_URL="http://127.0.0.1:9"):
-            with self.assertRaisesMessage(geocoding.GeocodingError, "Type the coordinates"):
-                geocoding.geocode("Đình Kiến Thụy")
+        with (
+            override_settings(NOMINATIM_URL="http://127.0.0.1:9"),
+            self.assertRaisesMessage(geocoding.GeocodingError, "Type the coordinates"),
+        ):
+            geocoding.geocode("Đình Kiến Thụy")
 
 
 class AdminGeocodingTests(NominatimTestMixin, TestCase):
