@@ -4,9 +4,8 @@ import pytest
 
 from .world import build_world
 
-# Transactional tests empty the database afterwards; serialized_rollback brings back what the migrations
-# created (the root page, the relic types) for the next test.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# Transactional tests empty the database afterwards: build_world puts back the rows migrations create.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def commune_url(browser_page, path):

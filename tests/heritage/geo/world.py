@@ -2,8 +2,13 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Collection, Locale, Page
+
 from festivals.models import FestivalIndexPage
 from heritage.models import EntryLink, ProductIndexPage
+from sites.choices import RelicTypeCode
 from sites.models import RecognitionDecision, RelicIndexPage, RelicType
 from tests.festivals.factories import FestivalPageFactory
 from tests.heritage.factories import ProductPageFactory, build_commune, index_of, publish
@@ -42,8 +47,21 @@ def festival(setup, title, held_at=None):
     return publish(page)
 
 
+def ensure_migrated_rows():
+    """Put back the rows that migrations create, when a transactional test before this one flushed them."""
+    if Page.get_first_root_node() is not None:
+        return
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    for order, code in enumerate(RelicTypeCode.values):
+        RelicType.objects.get_or_create(code=code, defaults={"sort_order": order})
+
+
 def build_world():
     """Kiến Minh (three relics, a festival held at one, a product, a relic without a place) and An Khánh."""
+    ensure_migrated_rows()
     kien_minh = build_commune("Kiến Minh", "KM", "kienminh.localhost")
     an_khanh = build_commune("An Khánh", "AK", "ankhanh.localhost")
     world = {"kien_minh": kien_minh, "an_khanh": an_khanh}
