@@ -177,7 +177,7 @@ def browser_figures(host, port):
         elements = page.locator(".leaflet-marker-icon").count()  # single markers and cluster icons
         started = time.perf_counter()
         page.select_option("#map-filter-kind", "product")
-        page.wait_for_function("document.querySelector('[data-site-map]').dataset.visibleCount !== '%s'" % markers)
+        page.wait_for_function(f"document.querySelector('[data-site-map]').dataset.visibleCount !== '{markers}'")
         filtered = (time.perf_counter() - started) * 1000
         browser.close()
     return ready, markers, elements, filtered
