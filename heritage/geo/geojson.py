@@ -7,7 +7,9 @@ def _round(value):
     return round(float(value), 6)
 
 
-def point_feature(point, addresses, base_url=""):
+def point_feature(point, addresses, base_url="", thumbnail_prefix=None):
+    if thumbnail_prefix is None:
+        thumbnail_prefix = thumbnail_url_prefix(base_url)
     properties = {
         "source_id": point.source_id,
         "title": point.title,
@@ -30,6 +32,11 @@ def point_feature(point, addresses, base_url=""):
         "geometry": {"type": "Point", "coordinates": [_round(point.longitude), _round(point.latitude)]},
         "properties": properties,
     }
+
+
+def thumbnail_url_prefix(base_url=""):
+    # Reversed once for a whole collection, not ten thousand times.
+    return base_url + reverse("heritage_geo:thumbnail", args=[0]).removesuffix("0/")
 
 
 def zone_feature(zone, base_url=""):

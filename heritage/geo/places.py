@@ -6,16 +6,20 @@ package for index ordering), and the located kinds are found, not named: every c
 of queries whatever the number of entries, because the city map shows ten thousand of them.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from wagtail.models import Site
 
 from .distance import geodesic_m, rough_m
 
 HELD_AT = "held_at"
+# Kinds without coordinates of their own that have a place through the entry they are held at.
+# Other kinds without coordinates (historical figures) are not "missing" from a map.
+PLACED_BY_LINK = {"festival"}
 # Degrees around a place searched for neighbours, widened until enough are found.
 NEARBY_WINDOWS = (0.05, 0.25, 1.0, 5.0, None)
 # ``/api/search/?near=``: the most relevant results, this many at most, are ordered by distance.
@@ -100,7 +104,7 @@ def _rows(model, queryset, *, with_location):
     return queryset.values(*names)
 
 
-def _point(model, row, rank_labels):
+def _point(model, row, rank_labels, type_label=None):
     latitude, longitude = row.get("latitude"), row.get("longitude")
     rank = row.get("rank") or ""
     return Point(
@@ -108,7 +112,7 @@ def _point(model, row, rank_labels):
         source_id=row["source_id"],
         title=row["title"],
         entry_type=model.entry_type,
-        type_label=str(model._meta.verbose_name),
+        type_label=type_label if type_label is not None else str(model._meta.verbose_name),
         url_path=row["url_path"],
         path=row["path"],
         latitude=float(latitude) if latitude is not None else None,
@@ -123,9 +127,14 @@ def _add_relic_types(model, points):
     if not points or not _has_field(model, "relic_types"):
         return
     by_pk = {point.pk: point for point in points}
-    pairs = model.objects.filter(pk__in=by_pk).exclude(relic_types=None).values_list("pk", "relic_types__code")
+    field = model._meta.get_field("relic_types")
+    through = field.remote_field.through
+    # The whole (small) link table in one query: cheaper than a ten-thousand-item IN list.
+    pairs = through.objects.values_list(field.m2m_column_name(), f"{field.m2m_reverse_field_name()}__code")
     for pk, code in pairs:
-        by_pk[pk].relic_types.append(code)
+        point = by_pk.get(pk)
+        if point is not None:
+            point.relic_types.append(code)
 
 
 def collect(*, root_path="", bbox=None, include_unlocated=False):
@@ -138,8 +147,16 @@ def collect(*, root_path="", bbox=None, include_unlocated=False):
         queryset = model.objects.live().public().filter(latitude__isnull=False, longitude__isnull=False)
         if bbox:
             queryset = queryset.filter(_bbox_q(bbox))
-        rank_labels = _choice_labels(model, "rank")
-        points = [_point(model, row, rank_labels) for row in _rows(model, queryset, with_location=True)]
+        if root_path:
+            # Hosts of festivals may lie in another commune: keep them, drop them at the end.
+            links = _model("EntryLink").objects.filter(relation=HELD_AT)
+            queryset = queryset.filter(
+                Q(path__startswith=root_path)
+                | Q(pk__in=links.values("target_id"))
+                | Q(pk__in=links.values("source_id"))
+            )
+        rank_labels, type_label = _choice_labels(model, "rank"), str(model._meta.verbose_name)
+        points = [_point(model, row, rank_labels, type_label) for row in _rows(model, queryset, with_location=True)]
         _add_relic_types(model, points)
         located.extend(points)
     by_pk = {point.pk: point for point in located}
@@ -161,6 +178,8 @@ def collect(*, root_path="", bbox=None, include_unlocated=False):
     for model in entry_models():
         if model in located_types:
             queryset = model.objects.live().public().filter(Q(latitude__isnull=True) | Q(longitude__isnull=True))
+            if root_path:
+                queryset = queryset.filter(path__startswith=root_path)
             if include_unlocated and not bbox:
                 unlocated.extend(
                     _point(model, row, _choice_labels(model, "rank"))
@@ -168,7 +187,9 @@ def collect(*, root_path="", bbox=None, include_unlocated=False):
                 )
             continue
         queryset = model.objects.live().public()
-        if not include_unlocated or bbox:
+        if root_path:
+            queryset = queryset.filter(path__startswith=root_path)
+        if not include_unlocated or bbox or model.entry_type not in PLACED_BY_LINK:
             queryset = queryset.filter(pk__in=list(places))
         for row in _rows(model, queryset, with_location=False):
             point = _point(model, row, {})
@@ -176,12 +197,18 @@ def collect(*, root_path="", bbox=None, include_unlocated=False):
             if host is not None:
                 point.latitude, point.longitude, point.place_of = host.latitude, host.longitude, host.pk
                 borrowed.append(point)
-            else:
+            elif model.entry_type in PLACED_BY_LINK:
                 unlocated.append(point)
 
     points = [point for point in located + borrowed + unlocated if not root_path or point.path.startswith(root_path)]
     _add_communes(points)
     return points
+
+
+def commune_path(code):
+    """Tree path of the home page of the commune with this code, or ``None``."""
+    home = _model("HomePage").objects.filter(commune__code__iexact=code).values_list("path", flat=True).first()
+    return home
 
 
 def _add_communes(points):
@@ -287,11 +314,47 @@ def nearby(page, limit=5):
     return chosen[:limit]
 
 
+class NearestFirst(Sequence):
+    """A queryset's entries nearest a point first, fetched a page at a time (what Paginator slices).
+
+    Only primary keys and positions are read for the whole list, and the order uses a flat-earth
+    estimate (exact enough to rank places within a city); the entries shown get geopy's geodesic
+    ``distance_m``.
+    """
+
+    def __init__(self, queryset, origin):
+        self.queryset, self.origin = queryset, origin
+        pks = list(queryset.values_list("pk", flat=True))
+        self.positions = positions(pks)
+        placed = sorted((pk for pk in pks if pk in self.positions), key=lambda pk: rough_m(origin, self.positions[pk]))
+        self.pks = placed + [pk for pk in pks if pk not in self.positions]
+
+    def __len__(self):
+        return len(self.pks)
+
+    def count(self):
+        return len(self.pks)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 or None][0]
+        pks = self.pks[index]
+        found = self.queryset.in_bulk(pks)
+        entries = [found[pk] for pk in pks if pk in found]
+        for entry in entries:
+            position = self.positions.get(entry.pk)
+            entry.distance_m = geodesic_m(self.origin, position) if position else None
+        return entries
+
+
 def order_by_distance(entries, origin, *, key="pk"):
     """Entries (pages, or search hits with ``key="id"``) nearest ``origin`` first, those without a place last.
 
-    Each gets ``distance_m`` (``None`` without a place); the order among equals is kept.
+    Each gets ``distance_m`` (``None`` without a place); the order among equals is kept. A queryset
+    gives a lazy ``NearestFirst`` for pagination.
     """
+    if isinstance(entries, QuerySet):
+        return NearestFirst(entries, origin)
     entries = list(entries)
     found = positions([getattr(entry, key) for entry in entries])
     for entry in entries:

@@ -20,8 +20,8 @@ from ..models import HeritagePage, HomePage, ProtectionZone
 from . import geocoding
 from .coords import CoordinateError, format_degrees, in_vietnam, parse_degrees, parse_point
 from .exif import image_gps_position
-from .geojson import feature_collection, point_feature, zone_feature
-from .places import Addresses, collect, filter_points, point_for, relic_type_labels
+from .geojson import feature_collection, point_feature, thumbnail_url_prefix, zone_feature
+from .places import Addresses, collect, commune_path, filter_points, point_for, relic_type_labels
 
 GEOJSON_TYPE = "application/geo+json"
 THUMBNAIL_SPEC = "fill-160x120"
@@ -73,18 +73,21 @@ def entries_geojson(request):
         bbox = parse_bbox(request.GET.get("bbox"))
     except BadParameter as error:
         return _error(error)
+    commune = request.GET.get("commune", "").strip()
+    root_path = commune_path(commune) if commune else ""
+    if root_path is None:
+        return _geojson(feature_collection([]))  # no such commune: nothing, as for any other filter
     points = filter_points(
-        collect(bbox=bbox),
+        collect(bbox=bbox, root_path=root_path),
         entry_type=request.GET.get("type", "").strip(),
         rank=request.GET.get("rank", "").strip(),
         relic_type=request.GET.get("relic_type", "").strip(),
-        commune=request.GET.get("commune", "").strip(),
     )
     addresses, base_url = Addresses(), _base_url(request)
+    prefix = thumbnail_url_prefix(base_url)
     points.sort(key=lambda point: point.pk)
-    return _geojson(
-        feature_collection(point_feature(point, addresses, base_url) for point in points if point.has_location)
-    )
+    features = (point_feature(point, addresses, base_url, prefix) for point in points if point.has_location)
+    return _geojson(feature_collection(features))
 
 
 @require_safe

@@ -8,10 +8,12 @@ from wagtail.models import Collection, Locale, Page
 
 from festivals.models import FestivalIndexPage
 from heritage.models import EntryLink, ProductIndexPage
+from people.models import PersonIndexPage
 from sites.choices import RelicTypeCode
 from sites.models import RecognitionDecision, RelicIndexPage, RelicType
 from tests.festivals.factories import FestivalPageFactory
 from tests.heritage.factories import ProductPageFactory, build_commune, index_of, publish
+from tests.people.factories import PersonPageFactory
 from tests.sites.factories import RelicPageFactory
 
 
@@ -60,7 +62,7 @@ def ensure_migrated_rows():
 
 
 def build_world():
-    """Kiến Minh (three relics, a festival held at one, a product, a relic without a place) and An Khánh."""
+    """Kiến Minh (relics, a festival held at one, a product, a relic without a place, a person) and An Khánh."""
     ensure_migrated_rows()
     kien_minh = build_commune("Kiến Minh", "KM", "kienminh.localhost")
     an_khanh = build_commune("An Khánh", "AK", "ankhanh.localhost")
@@ -71,5 +73,6 @@ def build_world():
     world["den"] = relic(kien_minh, "Đền chưa định vị")
     world["hoi"] = festival(kien_minh, "Hội làng Kiến Thụy", held_at=world["dinh"])
     world["banh"] = product(kien_minh, "Bánh đa cua Kiến Minh", "20.860000", "106.690000")
+    world["nguoi"] = publish(PersonPageFactory(parent=index_of(kien_minh, PersonIndexPage), title="Phạm Văn Thờ"))
     world["nha_tho"] = relic(an_khanh, "Nhà thờ họ Phạm", "21.000000", "106.500000", "city")
     return world
