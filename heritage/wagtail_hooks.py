@@ -7,6 +7,7 @@ from wagtail.admin.widgets import SlugInput
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .geo import wagtail_hooks as geo_hooks  # noqa: F401 - registers the map admin
 from .models import Commune, Period, Source, Village
 
 # The admin builds slugs from titles in the browser. Its transliteration maps "đ" to "dj" (the

@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
+from heritage.geo.coords import CoordinateError
+from heritage.geo.distance import parse_near
+from heritage.geo.places import NEAR_SEARCH_WINDOW, order_by_distance
 from heritage.models import HeritagePage, HomePage
 
 from .backends import FACETS, SearchRequest, get_backend
@@ -254,19 +257,25 @@ def search_api(request):
     if not form.is_valid():
         return _json({"error": _("Invalid parameters."), "fields": form.errors}, status=400)
     query, filters = form.cleaned_data["q"], form.filters
+    try:
+        near = parse_near(request.GET.get("near"))  # ?near=lat,lon: nearest first (heritage.geo)
+    except CoordinateError as error:
+        return _json({"error": _("Invalid parameters."), "fields": {"near": [str(error)]}}, status=400)
     facets = {name: [] for name in FACETS}
     if not (query or filters):
         return _json({"count": 0, "results": [], "facets": facets})
     scope = request_scope(request, form.cleaned_data["scope"])
+    limit, offset = form.cleaned_data["limit"], form.cleaned_data["offset"]
     results = get_backend().search(
         SearchRequest(
             query=query,
             filters=filters,
             scope_path=scope.path,
-            limit=form.cleaned_data["limit"],
-            offset=form.cleaned_data["offset"],
+            limit=NEAR_SEARCH_WINDOW if near else limit,
+            offset=0 if near else offset,
         )
     )
+    hits = order_by_distance(results.hits, near, key="id")[offset : offset + limit] if near else results.hits
     addresses = EntryAddresses(request)
     for name in FACETS:
         facets[name] = [
@@ -285,8 +294,9 @@ def search_api(request):
                     "url": addresses.absolute(hit.url_path),
                     "snippet": hit.snippet,
                     "score": hit.score,
+                    **({"distance_m": round(hit.distance_m) if hit.distance_m is not None else None} if near else {}),
                 }
-                for hit in results.hits
+                for hit in hits
             ],
             "facets": facets,
         }

@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production change only what differs."""
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -151,6 +152,18 @@ ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = env("ELASTICSEARCH_INDEX_PREFIX", "heritage")
 ELASTICSEARCH_TIMEOUT = float(env("ELASTICSEARCH_TIMEOUT", "2"))
 SEARCH_BACKEND = "search.elastic.ElasticsearchBackend" if ELASTICSEARCH_URL else "search.builtin.BuiltinBackend"
+
+# Maps (heritage/geo, docs/geo.md): geocoding through geopy, tiles from a tile server; no CDN.
+GEOCODER = env("GEOCODER", "nominatim")  # a geopy service name
+GEOCODER_OPTIONS = json.loads(env("GEOCODER_OPTIONS", "{}"))  # extra arguments, e.g. {"api_key": "..."}
+NOMINATIM_URL = env("NOMINATIM_URL", "https://nominatim.openstreetmap.org")
+GEOCODER_USER_AGENT = env("GEOCODER_USER_AGENT", "heritage-archive (Kho di san so Hai Phong)")
+GEOCODER_TIMEOUT = float(env("GEOCODER_TIMEOUT", "5"))
+MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+MAP_DEFAULT_CENTER = [float(part) for part in env("MAP_DEFAULT_CENTER", "20.8449,106.6881").split(",")]
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("search.urls")),
     path("", include("heritage.plaques.urls")),
+    path("", include("heritage.geo.urls")),
 ]
 
 if settings.DEBUG:

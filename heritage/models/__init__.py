@@ -1,4 +1,5 @@
 from .audio import EntryAudioGuide, GuideLength
+from .geo import ProtectionZone, ZoneLevel
 from .pages import (
     CityHomePage,
     EntryLink,
@@ -39,7 +40,9 @@ __all__ = [
     "ProductIndexPage",
     "ProductKind",
     "ProductPage",
+    "ProtectionZone",
     "Source",
     "SourceKind",
     "Village",
+    "ZoneLevel",
 ]

@@ -21,11 +21,12 @@ from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, StoryBlock
 from ..filters import apply_filters, common_filters
+from ..geo.coords import VIETNAM_BOUNDS, CoordinateError, CoordinateField
+from ..geo.distance import parse_near
+from ..geo.panels import LocationPanel
+from ..geo.places import order_by_distance
 from ..text import normalize_text, slugify_vi
 from .taxonomy import Commune, Period, Source, Village
-
-# Vietnam's mainland and islands, Trường Sa and Hoàng Sa included, with a small margin.
-VIETNAM_BOUNDS = {"south": 6.0, "north": 23.5, "west": 102.0, "east": 118.0}
 
 
 class RememberedRouteMixin:
@@ -55,11 +56,11 @@ class AsciiSlugMixin:
 class GeoLocationMixin(models.Model):
     """Coordinates of a place (WGS 84), optional because many entries are located later."""
 
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = CoordinateField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = CoordinateField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     location_panels = [
-        MultiFieldPanel(
+        LocationPanel(
             [FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
             heading=_("Location"),
         )
@@ -434,7 +435,14 @@ class HeritageIndexPage(RememberedRouteMixin, AsciiSlugMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         entries, active_filters = apply_filters(self.entries(), self.get_filters(), request.GET)
-        paginator = Paginator(entries.select_related("image", "village", "period").order_by("title"), self.per_page)
+        entries = entries.select_related("image", "village", "period").order_by("title")
+        try:
+            near = parse_near(request.GET.get("near"))
+        except CoordinateError:
+            near = None  # like any other nonsense in the address bar: ignored, the list stays
+        if near:
+            entries = order_by_distance(entries, near)  # ?near=lat,lon: for a visitor at a plaque
+        paginator = Paginator(entries, self.per_page)
         try:
             page_obj = paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
