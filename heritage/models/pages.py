@@ -21,6 +21,7 @@ from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, StoryBlock
 from ..filters import apply_filters, common_filters
+from ..home_sections import home_sections
 from ..text import normalize_text, slugify_vi
 from .taxonomy import Commune, Period, Source, Village
 
@@ -460,6 +461,7 @@ class HomePage(AsciiSlugMixin, Page):
         entries = HeritagePage.objects.live().public().descendant_of(self)
         context["latest_entries"] = entries.select_related("image").order_by("-first_published_at")[:6]
         context["entry_count"] = entries.count()
+        context["home_sections"] = home_sections(request, self)
         return context
 
 
@@ -480,4 +482,5 @@ class CityHomePage(AsciiSlugMixin, Page):
         entries = HeritagePage.objects.live().public().descendant_of(self)
         context["latest_entries"] = entries.select_related("image").order_by("-first_published_at")[:6]
         context["entry_count"] = entries.count()
+        context["home_sections"] = home_sections(request, self)
         return context
