@@ -10,6 +10,7 @@ writes the text escaping and the 75-octet line folding.
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .lunar import year_can_chi
@@ -30,11 +31,14 @@ def _description(occurrence):
         lunar = str(occurrence.start_lunar)
         if occurrence.end != occurrence.start and occurrence.end_lunar:
             lunar = f"{lunar} – {occurrence.end_lunar}"
-        lines.append(f"Âm lịch: {lunar}, năm {year_can_chi(occurrence.lunar_year)}")
+        lines.append(
+            _("Lunar calendar: %(dates)s, year %(name)s")
+            % {"dates": lunar, "name": year_can_chi(occurrence.lunar_year)}
+        )
     if occurrence.cancelled:
-        lines.append("Không tổ chức năm nay.")
+        lines.append(_("Not held this year"))
     elif occurrence.changed:
-        lines.append("Ngày tổ chức năm nay đã thay đổi.")
+        lines.append(_("Dates changed this year"))
     if occurrence.reason:
         lines.append(occurrence.reason)
     if occurrence.stage and occurrence.stage.description:
