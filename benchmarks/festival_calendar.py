@@ -23,7 +23,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.cache import cache  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
@@ -66,6 +66,7 @@ def measure(client, host, url, repeat, *, cold=False):
         return response
 
     render()
+    reset_queries()  # each request empties the query log; start the capture from an empty one
     with CaptureQueriesContext(connection) as captured:
         response = render()
     timings = []

@@ -69,8 +69,7 @@ def to_lunar(date):
         raise LunarRangeError(
             f"The lunar calendar is computed for the years {FIRST_YEAR}–{LAST_YEAR}, not {date.year}."
         )
-    lunar = _to_lunar(date.toordinal())
-    return lunar
+    return _to_lunar(date.toordinal())
 
 
 @lru_cache(maxsize=4096)
@@ -106,6 +105,7 @@ def month_start(year, month, leap=False):
     return convert_lunar_to_solar(1, month, year, 1 if leap else 0, VIETNAM_UTC_OFFSET)
 
 
+@lru_cache(maxsize=4096)
 def month_length(year, month, leap=False):
     """29 or 30: the number of days of a lunar month in a given year."""
     start = month_start(year, month, leap)
@@ -130,6 +130,7 @@ class Resolved:
     adjusted: str = ""  # "" or "last_day" or "no_leap_month"
 
 
+@lru_cache(maxsize=16384)
 def resolve(year, month, day, leap=False):
     """Apply a yearly lunar rule to one lunar year, following the module's rules for absent dates."""
     adjusted = ""

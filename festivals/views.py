@@ -5,16 +5,19 @@ On a commune's site they show that commune's festivals; on the city's site, ever
 
 import datetime
 
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from heritage.models import HomePage
 
 from . import ical
+from .caching import generation
 from .lunar import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -197,24 +200,43 @@ def _feed_response(content, filename):
     return response
 
 
+def _cached_feed(scope, key, build):
+    key = f"festivals:feed:{generation()}:{scope.site.pk}:{timezone.localdate()}:{get_language()}:{key}"
+    content = cache.get(key)
+    if content is None:
+        content = build()
+        cache.set(key, content, FEED_CACHE_SECONDS)
+    return content
+
+
 def site_feed(request):
     """Every festival of the site (the commune's, or the whole city's) as an iCal feed."""
     scope = CalendarScope(request)
-    first, last = ical.feed_window(timezone.localdate())
-    occurrences = occurrences_between(scope.festivals(), first, last, include_cancelled=True, with_stages=True)
-    content = ical.build_feed(
-        occurrences, name=scope.name, host=scope.site.hostname, url_for=scope.url_for, place_for=scope.place_for
-    )
-    return _feed_response(content, "lich-le-hoi.ics")
+
+    def build():
+        first, last = ical.feed_window(timezone.localdate())
+        occurrences = occurrences_between(scope.festivals(), first, last, include_cancelled=True, with_stages=True)
+        return ical.build_feed(
+            occurrences, name=scope.name, host=scope.site.hostname, url_for=scope.url_for, place_for=scope.place_for
+        )
+
+    return _feed_response(_cached_feed(scope, "all", build), "lich-le-hoi.ics")
 
 
 def festival_feed(request, page_id):
     """One festival (and its stages) as an iCal feed; the festival must belong to the site."""
     scope = CalendarScope(request)
     festival = get_object_or_404(scope.festivals(), pk=page_id)
-    first, last = ical.feed_window(timezone.localdate())
-    occurrences = occurrences_between([festival], first, last, include_cancelled=True, with_stages=True)
-    content = ical.build_feed(
-        occurrences, name=festival.title, host=scope.site.hostname, url_for=scope.url_for, place_for=scope.place_for
-    )
-    return _feed_response(content, f"le-hoi-{festival.pk}.ics")
+
+    def build():
+        first, last = ical.feed_window(timezone.localdate())
+        occurrences = occurrences_between([festival], first, last, include_cancelled=True, with_stages=True)
+        return ical.build_feed(
+            occurrences,
+            name=festival.title,
+            host=scope.site.hostname,
+            url_for=scope.url_for,
+            place_for=scope.place_for,
+        )
+
+    return _feed_response(_cached_feed(scope, festival.pk, build), f"le-hoi-{festival.pk}.ics")
