@@ -12,7 +12,7 @@ from icalendar import Calendar
 from wagtail.models import PageViewRestriction
 
 from festivals.lunar import to_lunar, to_solar
-from festivals.models import FestivalIndexPage, FestivalOccurrenceOverride, FestivalStage
+from festivals.models import FestivalIndexPage, FestivalOccurrenceOverride, FestivalPage, FestivalStage
 from tests.festivals.factories import FestivalPageFactory
 from tests.heritage.factories import build_commune, index_of, publish
 
@@ -190,6 +190,7 @@ class FeedTests(CalendarTestCase):
             reason="Hoãn vì bão số 3",
         )
         FestivalOccurrenceOverride.objects.create(page=self.festival, year=2027, cancelled=True, reason="Trùng tu đình")
+        publish(FestivalPage.objects.get(pk=self.festival.pk))  # editors publish changed years with the page
         _response, after = self.feed(f"/lich-le-hoi/le-hoi/{self.festival.pk}.ics")
         events = {str(event["UID"]): event for event in self.events(after)}
         moved = events[uid_2026]
