@@ -6,3 +6,8 @@ class FestivalsConfig(AppConfig):
     name = "festivals"
     verbose_name = _("Festivals")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .caching import connect_signals
+
+        connect_signals()

@@ -4,6 +4,7 @@ import calendar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -16,6 +17,9 @@ from heritage.models import HeritageIndexPage, HeritagePage
 
 from .blocks import ProgrammeItemBlock
 from .choices import CalendarKind, FestivalScale, Frequency, IntangibleListing, StageKind
+from .occurrences import next_occurrences
+
+NEXT_OCCURRENCES_SHOWN = 3
 
 MONTH_CHOICES = [(month, str(month)) for month in range(1, 13)]
 
@@ -80,6 +84,12 @@ class FestivalPage(DateRuleMixin, HeritagePage):  # noqa: DJ008 - Page provides 
     interval_years = models.PositiveSmallIntegerField(
         _("every how many years"), null=True, blank=True, help_text=_("Only for festivals held every few years.")
     )
+    cycle_start_year = models.PositiveSmallIntegerField(
+        _("a year it was held"),
+        null=True,
+        blank=True,
+        help_text=_("For festivals held every few years: one year it was held, to count the cycle from."),
+    )
     scale = models.CharField(_("scale"), max_length=16, choices=FestivalScale.choices, blank=True)
     location = models.CharField(
         _("where it is held"),
@@ -104,9 +114,15 @@ class FestivalPage(DateRuleMixin, HeritagePage):  # noqa: DJ008 - Page provides 
                 FieldPanel("calendar"),
                 FieldRowPanel([FieldPanel("start_month"), FieldPanel("start_day"), FieldPanel("start_leap")]),
                 FieldRowPanel([FieldPanel("end_month"), FieldPanel("end_day"), FieldPanel("end_leap")]),
-                FieldRowPanel([FieldPanel("frequency"), FieldPanel("interval_years")]),
+                FieldRowPanel([FieldPanel("frequency"), FieldPanel("interval_years"), FieldPanel("cycle_start_year")]),
             ],
             heading=_("When"),
+        ),
+        InlinePanel(
+            "occurrence_overrides",
+            heading=_("Dates changed for one year"),
+            label=_("Changed year"),
+            help_text=_("When a festival is moved or not held one year (a storm, an epidemic), give the actual dates."),
         ),
         FieldRowPanel([FieldPanel("location"), FieldPanel("scale")]),
         InlinePanel("stages", heading=_("Stages"), label=_("Stage")),
@@ -136,6 +152,11 @@ class FestivalPage(DateRuleMixin, HeritagePage):  # noqa: DJ008 - Page provides 
         document["text"] += [self.location, *self.searchable_text("programme")]
         document["text"] += [f"{stage.name} {stage.description}" for stage in self.stages.all()]
         return document
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["next_occurrences"] = next_occurrences(self, timezone.localdate(), NEXT_OCCURRENCES_SHOWN)
+        return context
 
     def clean(self):
         super().clean()
@@ -178,6 +199,49 @@ class FestivalStage(DateRuleMixin, Orderable):
 
     def clean(self):
         self.clean_date_rule()
+
+
+class FestivalOccurrenceOverride(Orderable):
+    """The actual dates of one year's festival when they differ from the rule, or that it was not held."""
+
+    page = ParentalKey(FestivalPage, on_delete=models.CASCADE, related_name="occurrence_overrides")
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        help_text=_(
+            "The year of the festival that changed: the lunar year for a lunar festival (the year of its Tết)."
+        ),
+    )
+    cancelled = models.BooleanField(_("not held that year"), default=False)
+    start_date = models.DateField(_("actual first day"), null=True, blank=True)
+    end_date = models.DateField(_("actual last day"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True, help_text=_("For example: 'Hoãn vì bão số 3'."))
+
+    panels = [
+        FieldRowPanel([FieldPanel("year"), FieldPanel("cancelled")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldPanel("reason"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("changed year")
+        verbose_name_plural = _("changed years")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "year"], name="festivals_one_override_per_year"),
+        ]
+
+    def __str__(self):
+        return str(self.year)
+
+    def clean(self):
+        errors = {}
+        if not 1900 <= (self.year or 0) <= 2099:
+            errors["year"] = _("Give a year between 1900 and 2099.")
+        if not self.cancelled and not self.start_date:
+            errors["start_date"] = _("Give the actual first day, or tick 'not held that year'.")
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The festival cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
 
 
 def month_options(entries):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("heritage.plaques.urls")),
     path("", include("heritage.geo.urls")),
+    path("", include("festivals.urls")),
 ]
 
 if settings.DEBUG:

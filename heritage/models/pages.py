@@ -25,6 +25,7 @@ from ..geo.coords import VIETNAM_BOUNDS, CoordinateError, CoordinateField
 from ..geo.distance import parse_near
 from ..geo.panels import LocationPanel
 from ..geo.places import order_by_distance
+from ..home_sections import home_sections
 from ..text import normalize_text, slugify_vi
 from .taxonomy import Commune, Period, Source, Village
 
@@ -486,6 +487,7 @@ class HomePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         entries = HeritagePage.objects.live().public().descendant_of(self)
         context["latest_entries"] = entries.select_related("image").order_by("-first_published_at")[:6]
         context["entry_count"] = entries.count  # called by the template, only when its fragment is not cached
+        context["home_sections"] = home_sections(request, self)
         return context
 
 
@@ -506,4 +508,5 @@ class CityHomePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         entries = HeritagePage.objects.live().public().descendant_of(self)
         context["latest_entries"] = entries.select_related("image").order_by("-first_published_at")[:6]
         context["entry_count"] = entries.count  # called by the template, only when its fragment is not cached
+        context["home_sections"] = home_sections(request, self)
         return context
