@@ -96,12 +96,12 @@ def format_interval(interval):
 
 def _century_number(token):
     number = int(token) if token.isdigit() else roman_to_int(token)
-    if not 1 <= number <= 30 or (not token.isdigit() and _int_to_roman(number) != token.lower()):
+    if not 1 <= number <= 30 or (not token.isdigit() and int_to_roman(number) != token.lower()):
         raise DateParseError(f"No such century: {token}.")
     return number
 
 
-def _int_to_roman(number):
+def int_to_roman(number):
     numerals = [(100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
     out = ""
     for value, numeral in numerals:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("robots.txt", heritage_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("search.urls")),
+    path("", include("heritage.student_urls")),
 ]
 
 if settings.DEBUG:
