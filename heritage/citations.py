@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from .text import slugify_vi
@@ -165,7 +166,7 @@ class Citation:
     def styles(self):
         """(name, plain text, HTML) of each style, in the order the page lists them."""
         return [
-            ("vi", "Kiểu Việt Nam", self.vietnamese, self.vietnamese_html),
+            ("vi", _("Vietnamese style"), self.vietnamese, self.vietnamese_html),
             ("apa", "APA 7", self.apa, self.apa_html),
             ("chicago", "Chicago", self.chicago, escape(self.chicago)),
         ]

@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -65,7 +66,7 @@ def register_fonts():
 
 
 def styles():
-    base = {"fontName": FONT, "fontSize": 10.5, "leading": 15, "alignment": TA_LEFT}
+    base = {"fontName": FONT, "bulletFontName": FONT, "fontSize": 10.5, "leading": 15, "alignment": TA_LEFT}
     return {
         "title": ParagraphStyle("title", **{**base, "fontName": f"{FONT}-Bold", "fontSize": 20, "leading": 25}),
         "kind": ParagraphStyle("kind", **{**base, "textColor": ACCENT, "spaceAfter": 6}),
@@ -165,7 +166,7 @@ def body_flowables(page, style):
 
 def entry_facts(page):
     """(label, text) rows of what the entry's kind records, for the facts table."""
-    facts = [(_("Kind"), str(page.specific_class._meta.verbose_name))]
+    facts = [(_("Kind"), capfirst(page.specific_class._meta.verbose_name))]
     for label, value in (
         (_("Official name"), getattr(page, "official_name", "")),
         (_("Rank"), page.get_rank_display() if getattr(page, "rank", "") else ""),
@@ -185,8 +186,10 @@ def entry_facts(page):
     ):
         if value:
             facts.append((str(label), str(value)))
-    for event in page.timeline_events():
-        facts.append((event.date_text, event.label))
+    # Dated events in time order; the body's own timeline entries are printed with the body.
+    for event in sorted(page.timeline_events(), key=lambda event: event.sort_key):
+        if event.kind != "event":
+            facts.append((event.date_text, event.label))
     return facts
 
 
@@ -199,6 +202,7 @@ def _facts_table(facts, style):
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),  # the table's own default is Helvetica
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#dddddd")),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
@@ -263,6 +267,9 @@ def render_report(page, citation, request=None):
         author=citation.author,
         subject=html.unescape(page.summary or ""),
         lang="vi",
+        # Otherwise every page declares Helvetica, a font without Vietnamese, that is not embedded.
+        initialFontName=FONT,
+        initialFontSize=10.5,
     )
     document.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
     return buffer.getvalue()

@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from heritage.dates import DateParseError, parse_years
 from heritage.models import HeritageIndexPage, HeritagePage
+from heritage.timeline.events import EVENT_KINDS
 
 
 class PersonPage(HeritagePage):
@@ -77,7 +78,8 @@ class PersonPage(HeritagePage):
     def timeline_events(self):
         """Birth and death as the sources word them; with neither, the period the person lived in."""
         events = super().timeline_events()
-        for prefix, kind, label in (("birth", "born", _("Born")), ("death", "died", _("Died"))):
+        for prefix, kind in (("birth", "born"), ("death", "died")):
+            label = EVENT_KINDS[kind]
             text = getattr(self, f"{prefix}_text")
             years = (getattr(self, f"{prefix}_year_start"), getattr(self, f"{prefix}_year_end"))
             if text:

@@ -2,20 +2,20 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..dates import DateParseError, YearInterval, format_interval, parse_years
 
 # Kinds of event; the keys are in URLs (``?kind=built``) so they do not change.
 EVENT_KINDS = {
-    "built": _("Built"),
-    "restored": _("Restored or rebuilt"),
-    "ranked": _("Ranked"),
-    "born": _("Born"),
-    "died": _("Died"),
-    "active": _("Active"),
-    "listed": _("Listed as intangible heritage"),
-    "event": _("Event"),
+    "built": pgettext_lazy("timeline event", "Built"),
+    "restored": pgettext_lazy("timeline event", "Restored or rebuilt"),
+    "ranked": pgettext_lazy("timeline event", "Ranked"),
+    "born": pgettext_lazy("timeline event", "Born"),
+    "died": pgettext_lazy("timeline event", "Died"),
+    "active": pgettext_lazy("timeline event", "Active"),
+    "listed": pgettext_lazy("timeline event", "Listed as intangible heritage"),
+    "event": pgettext_lazy("timeline event", "Event"),
 }
 
 
