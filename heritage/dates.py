@@ -42,6 +42,10 @@ class DateParseError(ValueError):
     """The wording is not a date this module understands."""
 
 
+class _Unreadable(DateParseError):
+    """No year at all could be read; the message names the whole wording."""
+
+
 @dataclass(frozen=True, order=True)
 class YearInterval:
     """First and last possible year of something dated; ordered by start, then end."""
@@ -185,7 +189,7 @@ def _parse_piece(piece, *, bce, century_context=None, year_context=None):
 
     years = _YEAR.findall(text)
     if len(years) != 1 or not re.fullmatch(r"\d{1,4}", text):
-        raise DateParseError("Cannot read a year in it.")
+        raise _Unreadable()
     year = int(years[0])
     if year == 0:
         raise DateParseError("There is no year 0.")
@@ -205,6 +209,8 @@ def parse_years(text):
     """
     try:
         return _parse_years(text)
+    except _Unreadable:
+        raise DateParseError(f"Cannot read a year in {text!r}.") from None
     except DateParseError as error:
         if text and text.strip() and repr(text) not in str(error):
             raise DateParseError(f"{text!r}: {error}") from None
