@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
+from .models import HomePage
 from .text import slugify_vi
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -65,7 +66,9 @@ def permanent_url(page, request=None):
         url = short_url(page)
         if url:
             return url
-    return page.get_full_url(request) or ""
+    # Without the request, Wagtail gives the address on the entry's own (most specific) site: a
+    # commune's entry cited from the city site still carries the commune's address.
+    return page.get_full_url() or ""
 
 
 def today_in_vietnam():
@@ -80,14 +83,23 @@ def _local_date(value):
     return value
 
 
-def corporate_author(page):
+def corporate_author(page, request=None):
     """Who authors an entry: the name of its commune's site (set to the culture office's name),
-    else the commune's name; entries outside any commune are the archive's own."""
-    home = page.home_page
-    if home is None:
+    else the commune home's title; entries outside any commune are the archive's own.
+
+    The page's own site comes from Wagtail's cached site roots; when it is the site serving the
+    request (the usual case) it costs no query, otherwise one.
+    """
+    parts = page.get_url_parts()  # without the request: the page's own, most specific site
+    if not parts:
         return settings.WAGTAIL_SITE_NAME
-    site = Site.objects.filter(root_page=home).only("site_name").first()
-    return (site.site_name if site else "") or home.commune.name
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None or site.pk != parts[0]:
+        site = Site.objects.select_related("root_page").filter(pk=parts[0]).first()
+    root = site.root_page if site else None
+    if root is None or not issubclass(root.specific_class or type(root), HomePage):
+        return settings.WAGTAIL_SITE_NAME
+    return site.site_name or root.title
 
 
 @dataclass
@@ -192,7 +204,7 @@ def build_citation(page, request=None, *, today=None):
     """The citation of an entry as a reader sees it today (in Vietnam's time zone)."""
     published = _local_date(page.last_published_at or page.first_published_at)
     citation = Citation(
-        author=corporate_author(page),
+        author=corporate_author(page, request),
         title=page.title,
         site_name=settings.WAGTAIL_SITE_NAME,
         url=permanent_url(page, request),

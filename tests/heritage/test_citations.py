@@ -7,13 +7,20 @@ from unittest import mock
 
 import jsonschema
 from django.conf import settings
-from django.test import SimpleTestCase, TestCase, override_settings
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse
 
 from heritage import citations
 from heritage.citations import Citation, build_citation, permanent_url, to_bibtex, to_csl_data, to_ris
+from heritage.models import CityHomePage
 from sites.models import RelicIndexPage
-from tests.heritage.factories import build_commune, index_of, publish
+from tests.heritage.factories import (
+    ProductIndexPageFactory,
+    ProductPageFactory,
+    build_commune,
+    index_of,
+    publish,
+)
 from tests.sites.factories import RelicPageFactory
 
 HOST = "kienminh.localhost"
@@ -228,6 +235,22 @@ class EntryCitationTests(TestCase):
         )
         self.assertTrue(citation.url.startswith("http://kienminh.localhost/"))
 
+    def test_citing_an_entry_on_its_own_site_costs_no_query(self):
+        request = RequestFactory().get("/", HTTP_HOST=HOST)
+        build_citation(self.relic, request, today=TODAY)  # Wagtail's site caches
+        with self.assertNumQueries(0):
+            citation = build_citation(self.relic, request, today=TODAY)
+        self.assertEqual(citation.author, "Ban Văn hóa xã Kiến Minh")
+
+    def test_from_another_site_the_entry_keeps_its_communes_author(self):
+        request = RequestFactory().get("/", HTTP_HOST="localhost")
+        self.assertEqual(build_citation(self.relic, request, today=TODAY).author, "Ban Văn hóa xã Kiến Minh")
+
+    def test_an_entry_outside_any_commune_is_authored_by_the_archive(self):
+        city_products = ProductIndexPageFactory(parent=CityHomePage.objects.get(), title="Sản phẩm của thành phố")
+        product = publish(ProductPageFactory(parent=city_products, title="Nước mắm Cát Hải"))
+        self.assertEqual(build_citation(product, today=TODAY).author, settings.WAGTAIL_SITE_NAME)
+
     def test_the_plaque_short_url_is_preferred_when_plaques_provide_one(self):
         plaques = SimpleNamespace(short_url=lambda page: f"https://hp.example/q/KM{page.pk}")
         with mock.patch.dict(sys.modules, {"heritage.plaques": plaques}):
@@ -251,6 +274,8 @@ class EntryCitationTests(TestCase):
         # The copy buttons stay hidden until the script finds a clipboard.
         self.assertContains(response, 'data-cite-copy="cite-vi"')
         self.assertContains(response, "hidden>Sao chép</button>")
+        # Entry pages keep to the one stylesheet and script: the cite styles and button live there.
+        self.assertContains(response, 'rel="stylesheet"', count=1)
 
     def test_downloads_have_their_content_types_and_file_names(self):
         expected = {
