@@ -18,6 +18,8 @@ from .report import render_report
 from .timeline.collect import attach_communes, build_axis, collect_events, commune_homes, group_by_century
 from .timeline.events import EVENT_KINDS
 
+INVALID_CHOICE = _("This choice is not on the list; it was left out.")
+
 
 class TimelineFilterForm(forms.Form):
     """The timeline's filters; their names are part of public URLs (``?period=3&commune=2``)."""
@@ -30,8 +32,6 @@ class TimelineFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(required=False, label=_("Kind of event"))
 
-    error_messages = {"invalid_choice": _("This choice is not on the list; it was left out.")}
-
     def __init__(self, *args, with_communes=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", _("All kinds"))] + [(key, label) for key, label in EVENT_KINDS.items()]
@@ -40,7 +40,7 @@ class TimelineFilterForm(forms.Form):
         else:
             del self.fields["commune"]
         for field in self.fields.values():
-            field.error_messages["invalid_choice"] = self.error_messages["invalid_choice"]
+            field.error_messages["invalid_choice"] = INVALID_CHOICE
 
     def valid_data(self):
         """The values that are valid; an invalid one is reported and left out, the rest still apply."""

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from ..dates import YearInterval, format_interval, int_to_roman
+from ..dates import YearInterval, format_interval, format_year, int_to_roman
 from ..models import HeritagePage, HomePage
-from .events import EVENT_KINDS
 
 MIN_BAR_PERCENT = 0.6
 
@@ -96,6 +95,14 @@ class Axis:
     ticks: list = field(default_factory=list)  # (percent, label)
 
     @property
+    def start_display(self):
+        return format_year(self.start)
+
+    @property
+    def end_display(self):
+        return format_year(self.end)
+
+    @property
     def span(self):
         return max(self.end - self.start + 1, 1)
 
@@ -131,7 +138,3 @@ def group_by_century(events, axis):
         left, width = axis.place(event)
         groups[-1].rows.append(TimelineRow(event, left, width))
     return groups
-
-
-def kind_options():
-    return [(key, label) for key, label in EVENT_KINDS.items()]

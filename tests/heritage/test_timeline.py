@@ -180,6 +180,7 @@ class TimelineTests(TestCase):
             return len(context.captured_queries)
 
         before = count()
+        self.assertGreater(before, 0)
         index = index_of(self.kien_minh, PersonIndexPage)
         for number in range(15):
             publish(PersonPageFactory(parent=index, title=f"Người số {number}", birth_text=f"{1500 + number}"))
