@@ -168,6 +168,18 @@ class FestivalPage(DateRuleMixin, HeritagePage):  # noqa: DJ008 - Page provides 
                 {"listing_decision_number": _("Give the number or the date of the listing decision.")}
             )
 
+    def timeline_events(self):
+        """The body's dated events and the intangible heritage listing, when its date is known."""
+        events = super().timeline_events()
+        if self.listing and self.listing_date:
+            label = _("Listed: %(listing)s") % {"listing": self.get_listing_display()}
+            if self.listing_decision_number:
+                label = f"{label} ({self.listing_decision_number})"
+            year = self.listing_date.year
+            date_text = self.listing_date.strftime("%d/%m/%Y")
+            events.append(self.timeline_event(label, "listed", date_text=date_text, years=(year, year)))
+        return [event for event in events if event]
+
 
 class FestivalStage(DateRuleMixin, Orderable):
     """A stage of the festival, such as the procession or the games, with its own dates."""

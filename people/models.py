@@ -8,6 +8,7 @@ from wagtail.search import index
 
 from heritage.dates import DateParseError, parse_years
 from heritage.models import HeritageIndexPage, HeritagePage
+from heritage.timeline.events import EVENT_KINDS
 
 
 class PersonPage(HeritagePage):
@@ -73,6 +74,25 @@ class PersonPage(HeritagePage):
         document = super().search_document()
         document["text"] += [self.birthplace, *self.role_list]
         return document
+
+    def timeline_events(self):
+        """Birth and death as the sources word them; with neither, the period the person lived in."""
+        events = super().timeline_events()
+        for prefix, kind in (("birth", "born"), ("death", "died")):
+            label = EVENT_KINDS[kind]
+            text = getattr(self, f"{prefix}_text")
+            years = (getattr(self, f"{prefix}_year_start"), getattr(self, f"{prefix}_year_end"))
+            if text:
+                events.append(self.timeline_event(label, kind, date_text=text, years=years))
+        if not (self.birth_text or self.death_text) and self.period_id:
+            period = self.period
+            end = period.end_year if period.end_year is not None else period.start_year
+            label = _("Active in the %(period)s period") % {"period": period.name}
+            event = self.timeline_event(label, "active", years=(period.start_year, end))
+            if event:
+                event.approximate = True
+                events.append(event)
+        return [event for event in events if event]
 
     def clean(self):
         super().clean()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("heritage.plaques.urls")),
     path("", include("heritage.geo.urls")),
     path("", include("festivals.urls")),
+    path("", include("heritage.student_urls")),
 ]
 
 if settings.DEBUG:

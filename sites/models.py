@@ -177,6 +177,38 @@ class RelicPage(GeoLocationMixin, HeritagePage):
         document["location"] = self.location_for_search
         return document
 
+    timeline_prefetch = ("phases", "recognition_decisions")
+
+    def timeline_events(self):
+        """The body's dated events, the construction and restoration phases, and each ranking."""
+        events = super().timeline_events()
+        for phase in self.phases.all():
+            label = phase.get_kind_display()
+            if phase.description:
+                label = f"{label}: {phase.description}"
+            kind = PHASE_EVENT_KINDS.get(phase.kind, "event")
+            years = (phase.year_start, phase.year_end)
+            events.append(self.timeline_event(label, kind, date_text=phase.date_text, years=years))
+        for decision in self.recognition_decisions.all():
+            year = decision.decision_date.year if decision.decision_date else decision.decision_year
+            if year is None:
+                continue
+            label = _("Ranked: %(rank)s") % {"rank": decision.get_level_display()}
+            if decision.decision_number:
+                label = f"{label} ({decision.decision_number})"
+            date_text = decision.decision_date.strftime("%d/%m/%Y") if decision.decision_date else str(year)
+            events.append(self.timeline_event(label, "ranked", date_text=date_text, years=(year, year)))
+        return [event for event in events if event]
+
+
+# Phases as the timeline groups them: a rebuilt or extended relic shows as restored.
+PHASE_EVENT_KINDS = {
+    PhaseKind.BUILT: "built",
+    PhaseKind.REBUILT: "restored",
+    PhaseKind.RESTORED: "restored",
+    PhaseKind.EXTENDED: "restored",
+}
+
 
 class RecognitionDecision(Orderable):
     """A decision that ranked (or re-ranked) the relic, as printed on the certificate."""

@@ -1,5 +1,6 @@
 """The page base every heritage entry shares, the links between entries, and the home pages."""
 
+import html
 import uuid
 
 from django.apps import apps
@@ -9,6 +10,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -27,6 +29,7 @@ from ..geo.panels import LocationPanel
 from ..geo.places import order_by_distance
 from ..home_sections import home_sections
 from ..text import normalize_text, slugify_vi
+from ..timeline.events import TimelineEvent
 from .taxonomy import Commune, Period, Source, Village
 
 
@@ -286,6 +289,33 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
             "location": None,
             "published_at": self.first_published_at,
         }
+
+    # Relations ``timeline_events`` reads, prefetched for a whole list of entries of one kind.
+    timeline_prefetch = ()
+
+    def timeline_event(self, label, kind, *, date_text="", years=None):
+        """A ``TimelineEvent`` of this entry from a wording, or from ``years`` (start, end) when the
+        wording is unreadable or empty; None when neither gives a date."""
+        event = TimelineEvent.from_wording(date_text, label=label, kind=kind, page=self) if date_text else None
+        if event is None and years is not None:
+            event = TimelineEvent.from_years(*years, label=label, kind=kind, page=self, date_text=date_text)
+        return event
+
+    def timeline_events(self):
+        """Dated events of this entry for the timeline: a list of ``TimelineEvent``.
+
+        The base reads the timeline entries of the body; kinds add their own dates (a relic's
+        phases and rankings, a person's birth and death). No query beyond ``timeline_prefetch``.
+        """
+        events = []
+        for block in self.body or ():
+            if block.block_type != "timeline_entry":
+                continue
+            label = html.unescape(strip_tags(getattr(block.value["text"], "source", block.value["text"]) or ""))
+            event = self.timeline_event(label.strip(), "event", date_text=block.value["date_text"])
+            if event:
+                events.append(event)
+        return events
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -64,7 +64,10 @@ class LayoutTests(PublicPageTestCase):
     def test_the_menu_leads_to_the_commune_sections(self):
         soup = self.soup(self.client.get("/"))
         menu = [link.get_text(strip=True) for link in soup.select(".site-nav a")]
-        self.assertEqual(menu, ["Trang chủ", "Di tích", "Lễ hội", "Nhân vật lịch sử", "Sản phẩm văn hóa", "Bản đồ"])
+        self.assertEqual(
+            menu,
+            ["Trang chủ", "Di tích", "Lễ hội", "Nhân vật lịch sử", "Sản phẩm văn hóa", "Bản đồ", "Dòng thời gian"],
+        )
 
     def test_a_page_loads_one_stylesheet_and_one_deferred_script(self):
         soup = self.soup(self.client.get("/"))

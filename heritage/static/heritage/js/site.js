@@ -28,3 +28,26 @@
 
     Array.prototype.forEach.call(document.querySelectorAll("[data-share]"), enhance);
 })();
+
+/* "Cite this page": a copy button beside each citation where the browser can copy; without
+   JavaScript the buttons stay hidden and the citations are plain text to select. */
+(function () {
+    "use strict";
+    if (!(navigator.clipboard && window.isSecureContext)) {
+        return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-cite-copy]"), function (button) {
+        var target = document.getElementById(button.getAttribute("data-cite-copy"));
+        if (!target) {
+            return;
+        }
+        button.hidden = false;
+        button.addEventListener("click", function () {
+            navigator.clipboard.writeText(target.textContent.trim()).then(function () {
+                var label = button.textContent;
+                button.textContent = button.getAttribute("data-copied-label");
+                window.setTimeout(function () { button.textContent = label; }, 2000);
+            });
+        });
+    });
+})();
