@@ -27,18 +27,16 @@ An empty query (or one with no words, such as "?!") browses: it returns the entr
 filters and scope, newest first, with their facet counts.
 """
 
-import heapq
 import logging
 import math
 import threading
 import uuid
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from itertools import repeat, tee
-from operator import add, mul, truediv
+from itertools import repeat, takewhile
+from operator import add, mul
 
 from django.db import connection, transaction
-from django.db.models import Count
 
 from heritage.text import fold_diacritics, normalize_text
 
@@ -51,6 +49,7 @@ from .text import (
     bigrams,
     edits1,
     exact_terms,
+    fold_word,
     highlight,
     joined_terms,
     prefixes,
@@ -60,9 +59,10 @@ from .text import (
 logger = logging.getLogger(__name__)
 
 # Fields of a search document, their bit in SearchTerm.fields and their weight.
-TITLE, NAMES, TAGS, SUMMARY, TEXT = 1, 2, 4, 8, 16
+# Facet labels ("lễ hội", "Nhà Mạc", the village) are searchable too: "chùa nhà Mạc".
+TITLE, NAMES, TAGS, SUMMARY, TEXT, LABELS = 1, 2, 4, 8, 16, 32
 HEAD = TITLE | NAMES
-FIELD_WEIGHTS = {TITLE: 10.0, NAMES: 7.0, TAGS: 4.0, SUMMARY: 2.0, TEXT: 1.0}
+FIELD_WEIGHTS = {TITLE: 10.0, NAMES: 7.0, TAGS: 4.0, LABELS: 3.0, SUMMARY: 2.0, TEXT: 1.0}
 MAX_TERM_LENGTH = 100
 PREFIX_LENGTH = 24  # beginnings indexed for suggestions, in letters
 
@@ -71,12 +71,16 @@ WHOLE, WORD_PREFIX, NAME_PREFIX = "=", ">", "^"
 
 # How much a query word's form counts, relative to the form typed.
 ACCENTED = 1.0  # the accents typed match: "Động" in "Đình Động"
-ACCENT_MISMATCH = 0.7  # accents typed but the entry has others: "Động" in "Đình Đông"
+ACCENT_MISMATCH = 0.35  # accents typed but the entry has others: "Động" in "Đình Đông"
 TELEX = 0.9
 TYPO = 0.5
 PARTIAL = 0.5  # a last word that is only the beginning of a word: the visitor pressed enter early
 PHRASE = 0.6  # bigram weight, per the rarity of its words
 WHOLE_NAME = 1.5  # query equal to a title or other name, per the rarity of its words
+COVERAGE = 3  # power of the share of query words an entry matches, on its score
+SPLIT = 0.6  # a word typed without spaces, found as bigrams of its syllables in the text
+MIN_SPLIT_LENGTH = 6
+MAX_SYLLABLE_LENGTH = 7  # "nghieng"
 STARTS_WITH = 20.0  # suggestions whose title or name starts with what is typed
 
 MAX_WORDS = 8
@@ -106,8 +110,12 @@ def _head_norm(length):
     return 1.0 / (1.0 + 0.1 * max(0, length - 2))
 
 
+_TF = [0.0] + [1.0 + math.log(count) for count in range(1, 21)]
+
+
 def _tf(count):
-    return 1.0 + math.log(min(count, 20))
+    """How much repeating a word in one field adds: less and less, and nothing past 20 times."""
+    return _TF[min(count, 20)]
 
 
 def document_terms(document):
@@ -118,6 +126,7 @@ def document_terms(document):
         (TAGS, _texts(document.get("tags"))),
         (SUMMARY, _texts(document.get("summary"))),
         (TEXT, _texts(document.get("text"))),
+        (LABELS, _facet_labels(document.get("facets"))),
     ]
     terms = {}
     for bit, values in fields:
@@ -125,8 +134,8 @@ def document_terms(document):
         norms = defaultdict(float)
         for value in values:
             exact = exact_terms(value)
-            folded = [fold_diacritics(term) for term in exact]
-            norm = _head_norm(len(folded)) if bit & (HEAD | TAGS) else 1.0
+            folded = [fold_word(term) for term in exact]
+            norm = _head_norm(len(folded)) if bit & (HEAD | TAGS | LABELS) else 1.0
             value_terms = folded + [term for term in exact if term not in folded] + bigrams(folded)
             if bit & (HEAD | TAGS):
                 value_terms += joined_terms(folded)
@@ -147,6 +156,16 @@ def document_terms(document):
             entry[0] += weight * norms[term] * _tf(count)
             entry[1] |= bit
     return terms
+
+
+def _facet_labels(facets):
+    labels = []
+    for values in (facets or {}).values():
+        for item in values or ():
+            label = item[1] if isinstance(item, list | tuple) and len(item) > 1 else None
+            if label and str(label) not in labels:
+                labels.append(str(label))
+    return labels
 
 
 def _facet_lines(facets):
@@ -178,6 +197,13 @@ def _entry(document):
         text="\n".join(_texts(document.get("text"))),
     )
     return entry, texts
+
+
+def _delete(ids):
+    """Delete entries with their terms and texts, child tables first: a few bulk deletes."""
+    SearchTerm.objects.filter(entry_id__in=ids).delete()
+    SearchText.objects.filter(entry_id__in=ids).delete()
+    SearchEntry.objects.filter(id__in=ids).delete()
 
 
 def _chunks(items, size):
@@ -314,7 +340,12 @@ def _document_frequencies(terms):
     terms = sorted(set(terms))
     if not terms:
         return {}
-    return dict(SearchTerm.objects.filter(term__in=terms).values_list("term").annotate(Count("entry_id")))
+    placeholders = ", ".join(["%s"] * len(terms))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, COUNT(*) FROM {_table(SearchTerm)} WHERE term IN ({placeholders}) GROUP BY term", terms
+        )
+        return dict(cursor.fetchall())
 
 
 @dataclass
@@ -327,10 +358,19 @@ class Word:
     folded: str
     forms: dict = field(default_factory=dict)
     correction: str = ""  # set when the word matched only through a typo correction
+    pieces: set = field(default_factory=set)  # syllables of a word typed without spaces
 
     def folded_forms(self):
-        """Forms to mark in snippets and to join into bigrams: not the accented or prefix ones."""
-        return [term for term in self.forms if not term.startswith(WORD_PREFIX) and term == fold_diacritics(term)]
+        """Forms to join into bigrams: not the accented ones, beginnings or bigrams."""
+        return [
+            term
+            for term in self.forms
+            if not term.startswith(WORD_PREFIX) and "_" not in term and term == fold_diacritics(term)
+        ]
+
+    def marks(self):
+        """Folded words to mark in snippets."""
+        return [*self.folded_forms(), *self.pieces]
 
 
 def _table(model):
@@ -367,7 +407,7 @@ class BuiltinBackend(SearchBackend):
         for document in documents:
             entries[int(document["id"])] = (*_entry(document), document_terms(document))
         with transaction.atomic():
-            SearchEntry.objects.filter(id__in=list(entries)).delete()
+            _delete(list(entries))
             SearchEntry.objects.bulk_create([entry for entry, _text_row, _terms in entries.values()])
             SearchText.objects.bulk_create([text_row for _entry_row, text_row, _terms in entries.values()])
             # In index order: inserts then touch neighbouring pages of the term index.
@@ -386,7 +426,7 @@ class BuiltinBackend(SearchBackend):
         ids = [int(value) for value in ids]
         with transaction.atomic():
             for chunk in _chunks(ids, 500):
-                SearchEntry.objects.filter(id__in=chunk).delete()
+                _delete(chunk)
             if ids:
                 _touch()
 
@@ -489,6 +529,9 @@ class BuiltinBackend(SearchBackend):
             words.append(word)
         postings = cache.postings({term for word in words for term in word.forms})
         known = {term: len(weights) for term, weights in postings.items()}
+        split = self._split_joined(words, cache)
+        postings.update(split)
+        known.update((term, len(weights)) for term, weights in split.items())
         last = query.folded[-1]
         unknown = [word for word in words if not any(base in known for _q, base in word.forms.values())]
         if unknown:
@@ -533,6 +576,34 @@ class BuiltinBackend(SearchBackend):
                 kept.append(word)
         return kept
 
+    def _split_joined(self, words, cache):
+        """Read words typed without spaces ("tranhungdao") as their syllables too, so that text
+        mentioning "Trần Hưng Đạo" matches, not only titles and names (where runs are indexed).
+
+        A split is a way to cut the word into syllables the index knows, fewest first; the word
+        then also stands for the bigrams of its split. Returns the postings of those bigrams.
+        """
+        long_words = [word for word in words if len(word.folded) >= MIN_SPLIT_LENGTH and word.folded.isascii()]
+        if not long_words:
+            return {}
+        pieces = {
+            word.folded[start:end]
+            for word in long_words
+            for start in range(len(word.folded))
+            for end in range(start + 2, min(start + MAX_SYLLABLE_LENGTH, len(word.folded)) + 1)
+        }
+        syllables = set(_document_frequencies(pieces))
+        splits = {word.folded: _splits(word.folded, syllables) for word in long_words}
+        found = cache.postings({bigram for ways in splits.values() for way in ways for bigram in bigrams(way)})
+        for word in long_words:
+            for way in splits[word.folded]:
+                present = [bigram for bigram in bigrams(way) if bigram in found]
+                if present:
+                    word.pieces.update(way)
+                    for bigram in present:
+                        word.forms.setdefault(bigram, (SPLIT, bigram))
+        return found
+
     def _suggestion(self, query, words):
         corrections = {word.position: word.correction for word in words if word.correction}
         if not corrections:
@@ -562,20 +633,36 @@ class BuiltinBackend(SearchBackend):
             candidates = [entry_id for entry_id in candidates if entries[entry_id][2].startswith(scope_path)]
         if not candidates:
             return {}
+        # A long posting list is read as a column over the candidates, with ``map`` (a C loop);
+        # a short one, entry by entry. Each costs the shorter of the two lists.
+        dense, sparse = [], []
+        for forms in by_word + [
+            [(postings[term], multiplier)] for term, multiplier in extra.items() if term in postings
+        ]:
+            long = sum(len(found) for found, _multiplier in forms) * 3 > len(candidates)
+            (dense if long else sparse).append(forms)
         totals = [0.0] * len(candidates)
-        for forms in by_word:
+        for forms in dense:
             best = None
             for found, multiplier in forms:
                 column = map(mul, map(found.get, candidates, repeat(0.0)), repeat(multiplier))
                 best = list(column) if best is None else list(map(max, best, column))
             totals = list(map(add, totals, best))
-        for term, multiplier in extra.items():
-            if term in postings:
-                column = map(mul, map(postings[term].get, candidates, repeat(0.0)), repeat(multiplier))
-                totals = list(map(add, totals, column))
-        # The share of words matched, squared: two words of three keep four ninths of the score.
-        shares = map(truediv, map(matched.__getitem__, candidates), repeat(float(count)))
-        return dict(zip(candidates, map(mul, totals, map(mul, *tee(shares))), strict=True))
+        # The share of words matched, cubed: two words of three keep 8/27 of the score.
+        shares = [(matched[entry_id] / count) ** COVERAGE for entry_id in candidates]
+        scores = dict(zip(candidates, map(mul, totals, shares), strict=True))
+        coverage = dict(zip(candidates, shares, strict=True))
+        for forms in sparse:
+            best = {}
+            for found, multiplier in forms:
+                for entry_id, weight in found.items():
+                    value = weight * multiplier
+                    if value > best.get(entry_id, 0.0):
+                        best[entry_id] = value
+            for entry_id, value in best.items():
+                if entry_id in scores:
+                    scores[entry_id] += value * coverage[entry_id]
+        return scores
 
     def _phrase_terms(self, words):
         """Bigrams of adjacent query words and the whole query as a name, with their multipliers."""
@@ -608,7 +695,7 @@ class BuiltinBackend(SearchBackend):
                 list(page),
             )
             rows = {row[0]: row for row in cursor.fetchall()}
-        marked = [form for word in words for form in word.folded_forms()]
+        marked = [form for word in words for form in word.marks()]
         hits = []
         for entry_id in page:
             if entry_id not in rows:
@@ -708,6 +795,19 @@ def _matching_name(entry, complete, last, last_telex):
     return highlight(entry.title, complete)
 
 
+def _splits(word, syllables, *, limit=3):
+    """The ways to cut ``word`` into ``syllables``, fewest pieces first (at most ``limit``)."""
+    ways = {0: [[]]}
+    for end in range(2, len(word) + 1):
+        found = []
+        for start in range(max(0, end - MAX_SYLLABLE_LENGTH), end - 1):
+            if start in ways and word[start:end] in syllables:
+                found += [[*way, word[start:end]] for way in ways[start]]
+        if found:
+            ways[end] = sorted(found, key=len)[:limit]
+    return [way for way in ways.get(len(word), []) if len(way) > 1]
+
+
 def _filter_and_count(candidates, cache, filters):
     """Candidates passing every filter, and facet counts: each facet counted under the other facets' filters.
 
@@ -743,10 +843,9 @@ def _best(matches, scores, entries, count):
     """The ``count`` best entries, by score, then title: ties are sorted only around the cut."""
     if not count or not matches:
         return []
-    top = heapq.nlargest(count, matches, key=scores.__getitem__)
-    threshold = scores[top[-1]]
-    if len(matches) > len(top):
-        top = [entry_id for entry_id in matches if scores[entry_id] >= threshold]
+    ranked = sorted(matches, key=scores.__getitem__, reverse=True)
+    threshold = scores[ranked[min(count, len(ranked)) - 1]]
+    top = ranked[:count] + list(takewhile(lambda entry_id: scores[entry_id] >= threshold, ranked[count:]))
     top.sort(key=lambda entry_id: (-scores[entry_id], entries[entry_id][1], entry_id))
     return top[:count]
 
