@@ -40,8 +40,32 @@ from django.db import connection, transaction
 
 from heritage.text import fold_diacritics, normalize_text
 
+from . import rules
 from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResults
 from .models import SearchEntry, SearchIndexState, SearchTerm, SearchText
+from .rules import (
+    ACCENT_MISMATCH,
+    ACCENTED,
+    COVERAGE,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_TYPO_FORMS,
+    MAX_WORDS,
+    PARTIAL,
+    PHRASE,
+    PREFIX_LENGTH,
+    SPLIT,
+    STARTS_WITH,
+    TELEX,
+    TYPO,
+    WHOLE_NAME,
+    facet_labels,
+    matching_name,
+    may_split,
+    required,
+    split_pieces,
+    splits,
+)
 from .text import (
     MAX_FUZZY_LENGTH,
     MIN_FUZZY_LENGTH,
@@ -50,7 +74,6 @@ from .text import (
     edits1,
     exact_terms,
     fold_word,
-    highlight,
     joined_terms,
     prefixes,
     snippet,
@@ -58,35 +81,16 @@ from .text import (
 
 logger = logging.getLogger(__name__)
 
-# Fields of a search document, their bit in SearchTerm.fields and their weight.
-# Facet labels ("lễ hội", "Nhà Mạc", the village) are searchable too: "chùa nhà Mạc".
+# Fields of a search document, their bit in SearchTerm.fields and their weight (search.rules).
 TITLE, NAMES, TAGS, SUMMARY, TEXT, LABELS = 1, 2, 4, 8, 16, 32
+BITS = {"title": TITLE, "names": NAMES, "tags": TAGS, "labels": LABELS, "summary": SUMMARY, "text": TEXT}
 HEAD = TITLE | NAMES
-FIELD_WEIGHTS = {TITLE: 10.0, NAMES: 7.0, TAGS: 4.0, LABELS: 3.0, SUMMARY: 2.0, TEXT: 1.0}
+FIELD_WEIGHTS = {BITS[name]: weight for name, weight in rules.FIELD_WEIGHTS.items()}
 MAX_TERM_LENGTH = 100
-PREFIX_LENGTH = 24  # beginnings indexed for suggestions, in letters
 
 # Markers of the terms only titles and other names get; \w never produces them.
 WHOLE, WORD_PREFIX, NAME_PREFIX = "=", ">", "^"
 
-# How much a query word's form counts, relative to the form typed.
-ACCENTED = 1.0  # the accents typed match: "Động" in "Đình Động"
-ACCENT_MISMATCH = 0.35  # accents typed but the entry has others: "Động" in "Đình Đông"
-TELEX = 0.9
-TYPO = 0.5
-PARTIAL = 0.5  # a last word that is only the beginning of a word: the visitor pressed enter early
-PHRASE = 0.6  # bigram weight, per the rarity of its words
-WHOLE_NAME = 1.5  # query equal to a title or other name, per the rarity of its words
-COVERAGE = 3  # power of the share of query words an entry matches, on its score
-SPLIT = 0.6  # a word typed without spaces, found as bigrams of its syllables in the text
-MIN_SPLIT_LENGTH = 6
-MAX_SYLLABLE_LENGTH = 7  # "nghieng"
-STARTS_WITH = 20.0  # suggestions whose title or name starts with what is typed
-
-MAX_WORDS = 8
-MAX_LIMIT = 100
-MAX_OFFSET = 10_000
-MAX_TYPO_FORMS = 3
 BATCH = 200
 INDEX_NAME = "builtin"
 # Postings a process keeps in memory (about 60 bytes each), least recently used dropped first.
@@ -126,7 +130,7 @@ def document_terms(document):
         (TAGS, _texts(document.get("tags"))),
         (SUMMARY, _texts(document.get("summary"))),
         (TEXT, _texts(document.get("text"))),
-        (LABELS, _facet_labels(document.get("facets"))),
+        (LABELS, facet_labels(document.get("facets"))),
     ]
     terms = {}
     for bit, values in fields:
@@ -156,16 +160,6 @@ def document_terms(document):
             entry[0] += weight * norms[term] * _tf(count)
             entry[1] |= bit
     return terms
-
-
-def _facet_labels(facets):
-    labels = []
-    for values in (facets or {}).values():
-        for item in values or ():
-            label = item[1] if isinstance(item, list | tuple) and len(item) > 1 else None
-            if label and str(label) not in labels:
-                labels.append(str(label))
-    return labels
 
 
 def _facet_lines(facets):
@@ -384,11 +378,6 @@ def _scope_sql(scope_path, alias):
     return f" AND SUBSTR({alias}.path, 1, %s) = %s", [len(scope_path), scope_path]
 
 
-def _required(count):
-    """How many of ``count`` query words an entry must match."""
-    return count if count <= 2 else math.ceil(count * 2 / 3)
-
-
 class BuiltinBackend(SearchBackend):
     """Search in the project's database: accent-insensitive, accent-aware, typo-tolerant."""
 
@@ -494,7 +483,7 @@ class BuiltinBackend(SearchBackend):
                 candidates = [entry_id for entry_id in candidates if entries[entry_id][2].startswith(scope_path)]
         else:
             words = self._words(query, cache, len(entries))
-            suggestion = self._suggestion(query, words)
+            suggestion = rules.suggestion(query, words)
             scores = self._scores(words, cache, scope_path) if words else {}
             candidates = list(scores)
         matches, facets = _filter_and_count(candidates, cache, filters)
@@ -583,32 +572,21 @@ class BuiltinBackend(SearchBackend):
         A split is a way to cut the word into syllables the index knows, fewest first; the word
         then also stands for the bigrams of its split. Returns the postings of those bigrams.
         """
-        long_words = [word for word in words if len(word.folded) >= MIN_SPLIT_LENGTH and word.folded.isascii()]
+        long_words = [word for word in words if may_split(word.folded)]
         if not long_words:
             return {}
-        pieces = {
-            word.folded[start:end]
-            for word in long_words
-            for start in range(len(word.folded))
-            for end in range(start + 2, min(start + MAX_SYLLABLE_LENGTH, len(word.folded)) + 1)
-        }
+        pieces = set().union(*(split_pieces(word.folded) for word in long_words))
         syllables = set(_document_frequencies(pieces))
-        splits = {word.folded: _splits(word.folded, syllables) for word in long_words}
-        found = cache.postings({bigram for ways in splits.values() for way in ways for bigram in bigrams(way)})
+        ways = {word.folded: splits(word.folded, syllables) for word in long_words}
+        found = cache.postings({bigram for cuts in ways.values() for way in cuts for bigram in bigrams(way)})
         for word in long_words:
-            for way in splits[word.folded]:
+            for way in ways[word.folded]:
                 present = [bigram for bigram in bigrams(way) if bigram in found]
                 if present:
                     word.pieces.update(way)
                     for bigram in present:
                         word.forms.setdefault(bigram, (SPLIT, bigram))
         return found
-
-    def _suggestion(self, query, words):
-        corrections = {word.position: word.correction for word in words if word.correction}
-        if not corrections:
-            return ""
-        return " ".join(corrections.get(position, typed) for position, typed in enumerate(query.exact))
 
     def _scores(self, words, cache, scope_path):
         """``{entry id: score}`` of the entries matching enough of ``words``, within the scope.
@@ -626,9 +604,9 @@ class BuiltinBackend(SearchBackend):
             keys = forms[0][0].keys() if len(forms) == 1 else set().union(*(found for found, _m in forms))
             matched.update(keys)
         count = len(words)
-        required = _required(count)
+        required_count = required(count)
         entries = cache.entries
-        candidates = [entry_id for entry_id, hits in matched.items() if hits >= required and entry_id in entries]
+        candidates = [entry_id for entry_id, hits in matched.items() if hits >= required_count and entry_id in entries]
         if scope_path:
             candidates = [entry_id for entry_id in candidates if entries[entry_id][2].startswith(scope_path)]
         if not candidates:
@@ -776,36 +754,11 @@ class BuiltinBackend(SearchBackend):
                     type=entry.type,
                     title=entry.title,
                     url_path=entry.url_path,
-                    snippet=_matching_name(entry, marked, last, last_telex),
+                    snippet=matching_name(entry.title, entry.texts.names.split("\n"), marked, last, last_telex),
                     score=round(score, 4),
                 )
             )
         return hits
-
-
-def _matching_name(entry, complete, last, last_telex):
-    """The title or other name the typed words begin, highlighted: how the entry was found."""
-    for name in [entry.title, *entry.texts.names.split("\n")]:
-        folded = [fold_diacritics(term) for term in exact_terms(name)]
-        if not all(word in folded for word in complete):
-            continue
-        started = [term for term in folded if term.startswith(last) or (last_telex and term.startswith(last_telex))]
-        if started or "".join(folded).startswith(last):
-            return highlight(name, [*complete, *started])
-    return highlight(entry.title, complete)
-
-
-def _splits(word, syllables, *, limit=3):
-    """The ways to cut ``word`` into ``syllables``, fewest pieces first (at most ``limit``)."""
-    ways = {0: [[]]}
-    for end in range(2, len(word) + 1):
-        found = []
-        for start in range(max(0, end - MAX_SYLLABLE_LENGTH), end - 1):
-            if start in ways and word[start:end] in syllables:
-                found += [[*way, word[start:end]] for way in ways[start]]
-        if found:
-            ways[end] = sorted(found, key=len)[:limit]
-    return [way for way in ways.get(len(word), []) if len(way) > 1]
 
 
 def _filter_and_count(candidates, cache, filters):

@@ -27,17 +27,22 @@ MAX_JOINED_RUN = 5
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TELEX_TONE_KEYS = set("sfrxj")
 _VOWELS = set("aeiouy")
+# Ð (U+00D0, the Icelandic eth) looks like Đ and is what some keyboards, fonts and PDF copies give
+# for it; Unicode does not fold it to "d". Read it (and its lower case ð) as Đ / đ everywhere.
+_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
 def exact_terms(text):
     """Syllables in NFC, lower case, with a single tone placement."""
     return [
-        word.lower() for word in _WORD.findall(unify_tone_placement(text or "")) if not word.isdigit() or len(word) < 12
+        word.lower()
+        for word in _WORD.findall(unify_tone_placement((text or "").translate(_ETH)))
+        if not word.isdigit() or len(word) < 12
     ]
 
 
 def folded_terms(text):
-    return [fold_diacritics(word) for word in exact_terms(text)]
+    return [fold_word(word) for word in exact_terms(text)]
 
 
 def bigrams(terms):
@@ -107,7 +112,7 @@ class AnalysedQuery:
 def analyse_query(query):
     text = clean_query(query)
     exact = exact_terms(text)
-    folded = [fold_diacritics(term) for term in exact]
+    folded = [fold_word(term) for term in exact]
     telex = [telex_to_folded(term) if term.isascii() else None for term in exact]
     return AnalysedQuery(
         text=text,
@@ -145,10 +150,10 @@ SNIPPET_LENGTH = 200
 _MARKED_RUN = MAX_JOINED_RUN
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262_144)
 def fold_word(word):
-    """``fold_diacritics`` for one word, remembered: texts repeat a few thousand syllables."""
-    return fold_diacritics(word)
+    """``fold_diacritics`` for one word, with Ð read as Đ, remembered: texts repeat a few thousand syllables."""
+    return fold_diacritics(word.translate(_ETH))
 
 
 def _tokens(text):
@@ -249,6 +254,7 @@ def _folding_table():
             folded = fold_diacritics(chr(code))
             if len(folded) == 1:
                 table[code] = folded
+    table[0xD0] = table[0xF0] = "d"  # Ð, ð: read as Đ, đ
     return table
 
 

@@ -144,3 +144,16 @@ class JoinedWordsTests(TestCase):
         results = backend.search(SearchRequest(query="tranhungdao"))
         self.assertEqual([hit.id for hit in results.hits], [1, 2])
         self.assertIn("<mark>Trần</mark> <mark>Hưng</mark> <mark>Đạo</mark>", results.hits[1].snippet)
+
+    def test_facet_labels_are_searched_on_their_own_and_with_other_words(self):
+        backend = BuiltinBackend()
+        backend.index_documents(
+            [
+                document(1, "Chùa Đại Trà", tags=["chùa"], facets={"period": [("3", "Nhà Mạc")]}),
+                document(2, "Chùa Lạng Côn", tags=["chùa"], facets={"period": [("5", "Nhà Nguyễn")]}),
+                document(3, "Mạc Đăng Dung", summary="Vua khai sáng nhà Mạc."),
+            ]
+        )
+        results = backend.search(SearchRequest(query="chùa nhà Mạc"))
+        self.assertEqual(results.hits[0].id, 1)
+        self.assertEqual({hit.id for hit in backend.search(SearchRequest(query="nha nguyen")).hits}, {2})
