@@ -44,6 +44,7 @@ from . import rules
 from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResults
 from .models import SearchEntry, SearchIndexState, SearchTerm, SearchText
 from .rules import (
+    ABOUT_ALL,
     ACCENT_MISMATCH,
     ACCENTED,
     COVERAGE,
@@ -85,6 +86,7 @@ logger = logging.getLogger(__name__)
 TITLE, NAMES, TAGS, SUMMARY, TEXT, LABELS = 1, 2, 4, 8, 16, 32
 BITS = {"title": TITLE, "names": NAMES, "tags": TAGS, "labels": LABELS, "summary": SUMMARY, "text": TEXT}
 HEAD = TITLE | NAMES
+ABOUT = TITLE | NAMES | TAGS | LABELS  # what an entry is, rather than what its text mentions
 FIELD_WEIGHTS = {BITS[name]: weight for name, weight in rules.FIELD_WEIGHTS.items()}
 MAX_TERM_LENGTH = 100
 
@@ -247,6 +249,7 @@ class IndexCache:
         self._entries = None
         self._newest_first = None
         self._postings = OrderedDict()  # term -> {entry id: weight}
+        self._about = {}  # term -> entry ids holding it in their title, names, tags or facet labels
         self._weights = {}
         self._size = 0
 
@@ -312,21 +315,34 @@ class IndexCache:
             entries, weights = self.entries, self._weights
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT term, entry_id, weight FROM {_table(SearchTerm)} WHERE term IN ({placeholders})", missing
+                    f"SELECT term, entry_id, weight, fields FROM {_table(SearchTerm)} WHERE term IN ({placeholders})",
+                    missing,
                 )
-                for term, entry_id, weight in cursor.fetchall():
+                about = defaultdict(set)
+                for term, entry_id, weight, bits in cursor.fetchall():
                     entry = entries.get(entry_id)
                     if entry is not None:
                         loaded[term][entry[0]] = weights.setdefault(weight, weight)
+                        if bits & ABOUT:
+                            about[term].add(entry[0])
             with self.lock:
                 for term, postings in loaded.items():
                     self._postings[term] = postings
+                    self._about[term] = frozenset(about.get(term, ()))
                     self._size += len(postings)
                 while self._size > CACHED_POSTINGS and len(self._postings) > 1:
-                    _term, postings = self._postings.popitem(last=False)
+                    term, postings = self._postings.popitem(last=False)
+                    self._about.pop(term, None)
                     self._size -= len(postings)
             found.update(loaded)
         return found
+
+    def about(self, terms):
+        """The entries holding any of ``terms`` (already read by ``postings``) in their title,
+        other names, tags or facet labels."""
+        with self.lock:
+            sets = [self._about.get(term, frozenset()) for term in terms]
+        return frozenset().union(*sets)
 
 
 def _document_frequencies(terms):
@@ -597,12 +613,15 @@ class BuiltinBackend(SearchBackend):
         extra = self._phrase_terms(words)
         postings = cache.postings({term for word in words for term in word.forms} | set(extra))
         matched = Counter()
+        about_all = None  # entries holding every query word in their title, names, tags or labels
         by_word = []
         for word in words:
             forms = [(postings[term], multiplier) for term, multiplier in word.forms.items() if term in postings]
             by_word.append(forms)
             keys = forms[0][0].keys() if len(forms) == 1 else set().union(*(found for found, _m in forms))
             matched.update(keys)
+            about = cache.about([term for term in word.forms if term in postings])
+            about_all = about if about_all is None else about_all & about
         count = len(words)
         required_count = required(count)
         entries = cache.entries
@@ -640,6 +659,10 @@ class BuiltinBackend(SearchBackend):
             for entry_id, value in best.items():
                 if entry_id in scores:
                     scores[entry_id] += value * coverage[entry_id]
+        if count > 1:
+            for entry_id in about_all or ():
+                if entry_id in scores:
+                    scores[entry_id] *= ABOUT_ALL
         return scores
 
     def _phrase_terms(self, words):

@@ -58,31 +58,31 @@ class EntryDocument(Document):
     text = Text(index=False)
     # Analysed in Python (search.text); searched, not shown.
     title_exact = _analysed()
-    title_folded = _analysed()
-    title_bigrams = _analysed()
-    title_joined = _analysed()
+    title_folded = _analysed(copy_to="spelling")
+    title_bigrams = _analysed(copy_to="phrases")
+    title_joined = _analysed(copy_to="spelling")
     title_whole = Keyword()
     names_exact = _analysed()
-    names_folded = _analysed()
-    names_bigrams = _analysed()
-    names_joined = _analysed()
+    names_folded = _analysed(copy_to="spelling")
+    names_bigrams = _analysed(copy_to="phrases")
+    names_joined = _analysed(copy_to="spelling")
     names_whole = Keyword()
     tags_exact = _analysed()
-    tags_folded = _analysed()
-    tags_bigrams = _analysed()
-    tags_joined = _analysed()
+    tags_folded = _analysed(copy_to="spelling")
+    tags_bigrams = _analysed(copy_to="phrases")
+    tags_joined = _analysed(copy_to="spelling")
     labels_exact = _analysed()
-    labels_folded = _analysed()
-    labels_bigrams = _analysed()
+    labels_folded = _analysed(copy_to="spelling")
+    labels_bigrams = _analysed(copy_to="phrases")
     summary_exact = _analysed()
-    summary_folded = _analysed()
-    summary_bigrams = _analysed()
+    summary_folded = _analysed(copy_to="spelling")
+    summary_bigrams = _analysed(copy_to="phrases")
     text_exact = _analysed()
-    text_folded = _analysed()
-    text_bigrams = _analysed()
-    # Every folded word and run: the dictionary of "did you mean", which counts entries, not scores.
+    text_folded = _analysed(copy_to="spelling")
+    text_bigrams = _analysed(copy_to="phrases")
+    # Filled by Elasticsearch (copy_to), not sent: every folded word and run, the dictionary of
+    # "did you mean" and of the words the index knows; and every bigram, for words typed without spaces.
     spelling = _analysed(index_options="docs", norms=False)
-    # Every bigram: which ones the index holds, for words typed without spaces.
     phrases = _analysed(index_options="docs", norms=False)
 
     class Meta:
@@ -140,8 +140,6 @@ def build_entry(document):
         "names": values["names"],
         "summary": values["summary"][0] if values["summary"] else "",
         "text": values["text"],
-        "spelling": [],
-        "phrases": [],
     }
     for name, pieces in values.items():
         # One string per piece: phrases never span two names or two paragraphs.
@@ -150,11 +148,8 @@ def build_entry(document):
         entry[f"{name}_exact"] = [_joined(terms) for terms in exact]
         entry[f"{name}_folded"] = [_joined(terms) for terms in folded]
         entry[f"{name}_bigrams"] = [_joined(bigrams(terms)) for terms in folded]
-        entry["spelling"] += entry[f"{name}_folded"]
-        entry["phrases"] += entry[f"{name}_bigrams"]
         if name in JOINED_FIELDS:
             entry[f"{name}_joined"] = [_joined(joined_terms(terms)) for terms in folded]
-            entry["spelling"] += entry[f"{name}_joined"]
         if name in WHOLE_FIELDS:
             entry[f"{name}_whole"] = ["".join(terms) for terms in folded if terms]
     for name, items in (document.get("facets") or {}).items():

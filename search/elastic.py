@@ -27,6 +27,7 @@ import logging
 import re
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ from elasticsearch.helpers import streaming_bulk
 from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResults
 from .documents import INDEX_SETTINGS, LABEL_SEPARATOR, EntryDocument, build_entry
 from .rules import (
+    ABOUT_ALL,
     ACCENT_MISMATCH,
     ACCENTED,
     FIELD_WEIGHTS,
@@ -76,6 +78,7 @@ FALLBACK_BACKEND = "search.builtin.BuiltinBackend"
 # waiting on a node that just failed them.
 RETRY_AFTER = 15.0
 BULK_CHUNK = 500
+SENDERS = 2  # bulk requests in flight during a rebuild
 REBUILD_TIMEOUT = 120.0
 
 MAX_SUGGESTIONS = 50
@@ -189,7 +192,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def _index(self, name, **extra_settings):
         index = Index(name)
-        index.settings(**INDEX_SETTINGS, **extra_settings)
+        index.settings(**{**INDEX_SETTINGS, **extra_settings})
         index.document(EntryDocument)
         return index
 
@@ -202,29 +205,40 @@ class ElasticsearchBackend(SearchBackend):
         client = self.client.options(request_timeout=max(REBUILD_TIMEOUT, self.timeout))
         name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
         # Nothing searches the new index until the switch, and a rebuild that dies starts over:
-        # no refreshes, and no flushing the translog to disk on every request, while it fills.
-        self._index(name, refresh_interval="-1", **{"translog.durability": "async"}).create(using=client)
+        # no refreshes, no replica to copy every write to, and no flushing the translog to disk
+        # on every request while it fills. The live settings come back before the switch.
+        building = {
+            "refresh_interval": "-1",
+            "auto_expand_replicas": "false",
+            "number_of_replicas": 0,
+            "translog.durability": "async",
+        }
+        self._index(name, **building).create(using=client)
         count = 0
         try:
             client.indices.put_alias(index=name, name=self.building_alias)
-            with ThreadPoolExecutor(max_workers=1) as sender:
-                pending = None
+            # Batches are analysed here while up to SENDERS earlier ones are being indexed.
+            with ThreadPoolExecutor(max_workers=SENDERS) as senders:
+                pending = deque()
                 for batch in _batches(map(build_entry, documents), BULK_CHUNK):
                     operations = []
                     for entry in batch:
                         operations += [{"index": {"_index": name, "_id": str(entry["id"])}}, entry]
-                    if pending is not None:
-                        count += _indexed(pending.result())
+                    if len(pending) >= SENDERS:
+                        count += _indexed(pending.popleft().result())
                         if progress:
                             progress(count)
-                    pending = sender.submit(client.bulk, operations=operations)
-                if pending is not None:
-                    count += _indexed(pending.result())
+                    pending.append(senders.submit(client.bulk, operations=operations))
+                while pending:
+                    count += _indexed(pending.popleft().result())
                     if progress:
                         progress(count)
-            client.indices.put_settings(
-                index=name, settings={"index": {"refresh_interval": None, "translog.durability": "request"}}
-            )
+            live = {
+                "refresh_interval": None,
+                "translog.durability": "request",
+                "auto_expand_replicas": INDEX_SETTINGS["auto_expand_replicas"],
+            }
+            client.indices.put_settings(index=name, settings={"index": live})
             client.indices.refresh(index=name)
             self._switch_alias(client, name)
         except BaseException:
@@ -315,7 +329,16 @@ class ElasticsearchBackend(SearchBackend):
                 matched = Q(
                     "bool", should=[_word_query(word) for word in words], minimum_should_match=required(len(words))
                 )
-                search = search.query(Q("bool", must=[matched], should=_phrase_queries(words), filter=scope))
+                scored = Q("bool", must=[matched], should=_phrase_queries(words), filter=scope)
+                if len(words) > 1:
+                    about = Q("bool", filter=[_about_query(word) for word in words])
+                    scored = Q(
+                        "function_score",
+                        query=scored,
+                        functions=[{"filter": about.to_dict(), "weight": ABOUT_ALL}],
+                        boost_mode="multiply",
+                    )
+                search = search.query(scored)
                 search = search.sort("_score", "title", "id")
             # Keep within the window Elasticsearch pages through; past it, the count alone.
             size = max(0, min(limit, RESULT_WINDOW - offset))
@@ -579,6 +602,25 @@ def _piece_pairs(folded):
             for end in range(middle + 2, min(middle + MAX_SYLLABLE_LENGTH, len(folded)) + 1):
                 pairs.add(f"{folded[start:middle]}_{folded[middle:end]}")
     return pairs
+
+
+ABOUT_FIELDS = ("title", "names", "tags", "labels")
+
+
+def _about_query(word):
+    """Entries holding ``word`` in their title, other names, tags or facet labels."""
+    ways = []
+    for form, (_quality, kind) in word.forms.items():
+        if kind == EXACT:
+            ways += [Q("term", **{f"{name}_exact": form}) for name in ABOUT_FIELDS]
+        elif kind == FOLDED:
+            ways += [Q("term", **{f"{name}_folded": form}) for name in ABOUT_FIELDS]
+            ways += [Q("term", **{f"{name}_joined": form}) for name in JOINED_FIELDS]
+        elif kind == BIGRAM:
+            ways += [Q("term", **{f"{name}_bigrams": form}) for name in ABOUT_FIELDS]
+        else:
+            ways += [Q("prefix", **{f"{name}_folded": form}) for name in WHOLE_FIELDS]
+    return Q("bool", should=ways, minimum_should_match=1)
 
 
 def _known_query(word):

@@ -28,6 +28,10 @@ PARTIAL = 0.5  # a last word that is only the beginning of a word: the visitor p
 PHRASE = 0.6  # bigram weight, per the rarity of its words
 WHOLE_NAME = 1.5  # query equal to a title or other name, per the rarity of its words
 COVERAGE = 3  # power of the share of query words an entry matches, on its score
+# Every word of a query of two words or more found in the title, other names, tags or facet
+# labels: the entry is what the query names ("chùa nhà Mạc": a pagoda of the Mạc period), rather
+# than an entry that mentions it (Mạc Đăng Dung, whose text names pagodas).
+ABOUT_ALL = 1.5
 SPLIT = 0.6  # a word typed without spaces, found as bigrams of its syllables in the text
 MIN_SPLIT_LENGTH = 6
 MAX_SYLLABLE_LENGTH = 7  # "nghieng"
