@@ -46,6 +46,7 @@ from .rules import (
     ABOUT_ALL,
     ACCENT_MISMATCH,
     ACCENTED,
+    COVERAGE,
     FIELD_WEIGHTS,
     JOINED_FIELDS,
     MAX_LIMIT,
@@ -331,13 +332,7 @@ class ElasticsearchBackend(SearchBackend):
                 )
                 scored = Q("bool", must=[matched], should=_phrase_queries(words), filter=scope)
                 if len(words) > 1:
-                    about = Q("bool", filter=[_about_query(word) for word in words])
-                    scored = Q(
-                        "function_score",
-                        query=scored,
-                        functions=[{"filter": about.to_dict(), "weight": ABOUT_ALL}],
-                        boost_mode="multiply",
-                    )
+                    scored = _coverage_and_about(scored, words)
                 search = search.query(scored)
                 search = search.sort("_score", "title", "id")
             # Keep within the window Elasticsearch pages through; past it, the count alone.
@@ -605,6 +600,43 @@ def _piece_pairs(folded):
 
 
 ABOUT_FIELDS = ("title", "names", "tags", "labels")
+
+
+def _coverage_and_about(scored, words):
+    """The built-in backend's factors on a query of several words: the share of words matched,
+    cubed (here: each word missing multiplies by ((n - 1) / n) ** 3, the cube of one word
+    missing, which is exact for one missing word and close for more), and ``ABOUT_ALL`` when the
+    title, other names, tags or labels hold every word. Filters only: nothing more is scored."""
+    count = len(words)
+    missing = ((count - 1) / count) ** COVERAGE
+    functions = [{"filter": _present_query(word).to_dict(), "weight": 1 / missing} for word in words]
+    about = Q("bool", filter=[_about_query(word) for word in words])
+    functions.append({"filter": about.to_dict(), "weight": ABOUT_ALL})
+    return Q(
+        "function_score",
+        query=scored,
+        functions=functions,
+        score_mode="multiply",
+        boost_mode="multiply",
+        boost=missing**count,
+    )
+
+
+def _present_query(word):
+    """Entries holding ``word`` in any of its forms, in any field."""
+    ways = []
+    folded = word.folded_forms()
+    if folded:
+        ways.append(Q("terms", spelling=folded))
+    if word.bigram_forms():
+        ways.append(Q("terms", phrases=word.bigram_forms()))
+    ways += [
+        Q("prefix", **{f"{name}_folded": form})
+        for form, (_q, kind) in word.forms.items()
+        if kind == PREFIX
+        for name in WHOLE_FIELDS
+    ]
+    return Q("bool", should=ways, minimum_should_match=1)
 
 
 def _about_query(word):
