@@ -330,10 +330,11 @@ class ElasticsearchBackend(SearchBackend):
                 matched = Q(
                     "bool", should=[_word_query(word) for word in words], minimum_should_match=required(len(words))
                 )
-                scored = Q("bool", must=[matched], should=_phrase_queries(words), filter=scope)
+                scored = Q("bool", must=[matched], should=_phrase_queries(words), filter=scope).to_dict()
                 if len(words) > 1:
                     scored = _coverage_and_about(scored, words)
-                search = search.query(scored)
+                # Plain dicts: elasticsearch.dsl objects cost more to build than the search takes.
+                search = search.extra(query=scored)
                 search = search.sort("_score", "title", "id")
             # Keep within the window Elasticsearch pages through; past it, the count alone.
             size = max(0, min(limit, RESULT_WINDOW - offset))
@@ -369,10 +370,11 @@ class ElasticsearchBackend(SearchBackend):
                 response = results_search(kept).execute()
             words = kept
         marked = [form for word in words for form in word.marks()]
+        body = response.to_dict()
         return SearchResults(
-            count=response.hits.total.value,
-            hits=[self._hit(hit, marked) for hit in response.hits],
-            facets={name: _facet_values(response.aggregations[name]["values"].buckets) for name in FACETS},
+            count=body["hits"]["total"]["value"],
+            hits=[self._hit(hit, marked) for hit in body["hits"]["hits"]],
+            facets={name: _facet_values(body["aggregations"][name]["values"]["buckets"]) for name in FACETS},
             suggestion=did_you_mean,
             backend=self.name,
         )
@@ -482,7 +484,7 @@ class ElasticsearchBackend(SearchBackend):
         return {key: aggregations[name].doc_count for name, key in names.items()}
 
     def _hit(self, hit, marked):
-        source = hit.to_dict()
+        source = hit["_source"]
         # The passages the built-in backend keeps: the summary, then each line of the text.
         passages = [source.get("summary", ""), *"\n".join(source.get("text", [])).split("\n")]
         return SearchHit(
@@ -492,7 +494,7 @@ class ElasticsearchBackend(SearchBackend):
             title=source.get("title", ""),
             url_path=source.get("url_path", ""),
             snippet=snippet(passages, marked),
-            score=round(hit.meta.score or 0.0, 4),
+            score=round(hit.get("_score") or 0.0, 4),
         )
 
     def _suggest(self, query, *, scope_path, limit):
@@ -606,53 +608,54 @@ def _coverage_and_about(scored, words):
     """The built-in backend's factors on a query of several words: the share of words matched,
     cubed (here: each word missing multiplies by ((n - 1) / n) ** 3, the cube of one word
     missing, which is exact for one missing word and close for more), and ``ABOUT_ALL`` when the
-    title, other names, tags or labels hold every word. Filters only: nothing more is scored."""
+    title, other names, tags or labels hold every word. Filters only: nothing more is scored.
+    ``scored`` and the result are plain query dicts."""
     count = len(words)
     missing = ((count - 1) / count) ** COVERAGE
-    functions = [{"filter": _present_query(word).to_dict(), "weight": 1 / missing} for word in words]
-    about = Q("bool", filter=[_about_query(word) for word in words])
-    functions.append({"filter": about.to_dict(), "weight": ABOUT_ALL})
-    return Q(
-        "function_score",
-        query=scored,
-        functions=functions,
-        score_mode="multiply",
-        boost_mode="multiply",
-        boost=missing**count,
-    )
+    functions = [{"filter": _present_query(word), "weight": 1 / missing} for word in words]
+    about = {"bool": {"filter": [_about_query(word) for word in words]}}
+    functions.append({"filter": about, "weight": ABOUT_ALL})
+    return {
+        "function_score": {
+            "query": scored,
+            "functions": functions,
+            "score_mode": "multiply",
+            "boost_mode": "multiply",
+            "boost": missing**count,
+        }
+    }
 
 
 def _present_query(word):
-    """Entries holding ``word`` in any of its forms, in any field."""
+    """Entries holding ``word`` in any of its forms, in any field (a plain query dict)."""
     ways = []
-    folded = word.folded_forms()
-    if folded:
-        ways.append(Q("terms", spelling=folded))
+    if word.folded_forms():
+        ways.append({"terms": {"spelling": word.folded_forms()}})
     if word.bigram_forms():
-        ways.append(Q("terms", phrases=word.bigram_forms()))
+        ways.append({"terms": {"phrases": word.bigram_forms()}})
     ways += [
-        Q("prefix", **{f"{name}_folded": form})
+        {"prefix": {f"{name}_folded": form}}
         for form, (_q, kind) in word.forms.items()
         if kind == PREFIX
         for name in WHOLE_FIELDS
     ]
-    return Q("bool", should=ways, minimum_should_match=1)
+    return {"bool": {"should": ways, "minimum_should_match": 1}}
 
 
 def _about_query(word):
-    """Entries holding ``word`` in their title, other names, tags or facet labels."""
+    """Entries holding ``word`` in their title, other names, tags or facet labels (a plain query dict)."""
     ways = []
     for form, (_quality, kind) in word.forms.items():
         if kind == EXACT:
-            ways += [Q("term", **{f"{name}_exact": form}) for name in ABOUT_FIELDS]
+            ways += [{"term": {f"{name}_exact": form}} for name in ABOUT_FIELDS]
         elif kind == FOLDED:
-            ways += [Q("term", **{f"{name}_folded": form}) for name in ABOUT_FIELDS]
-            ways += [Q("term", **{f"{name}_joined": form}) for name in JOINED_FIELDS]
+            ways += [{"term": {f"{name}_folded": form}} for name in ABOUT_FIELDS]
+            ways += [{"term": {f"{name}_joined": form}} for name in JOINED_FIELDS]
         elif kind == BIGRAM:
-            ways += [Q("term", **{f"{name}_bigrams": form}) for name in ABOUT_FIELDS]
+            ways += [{"term": {f"{name}_bigrams": form}} for name in ABOUT_FIELDS]
         else:
-            ways += [Q("prefix", **{f"{name}_folded": form}) for name in WHOLE_FIELDS]
-    return Q("bool", should=ways, minimum_should_match=1)
+            ways += [{"prefix": {f"{name}_folded": form}} for name in WHOLE_FIELDS]
+    return {"bool": {"should": ways, "minimum_should_match": 1}}
 
 
 def _known_query(word):
@@ -767,9 +770,9 @@ def _filter_queries(filters):
 def _facet_values(buckets):
     counts, labels = {}, {}
     for bucket in buckets:
-        value, _, label = bucket.key.partition(LABEL_SEPARATOR)
+        value, _, label = bucket["key"].partition(LABEL_SEPARATOR)
         # A label renamed since some entries were indexed gives two buckets: count them as one.
-        counts[value] = counts.get(value, 0) + bucket.doc_count
+        counts[value] = counts.get(value, 0) + bucket["doc_count"]
         labels.setdefault(value, label)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], labels[item[0]]))
     return [FacetValue(value=value, label=labels[value], count=count) for value, count in ordered]
