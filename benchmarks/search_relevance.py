@@ -183,14 +183,13 @@ def main():
 
     from django.db import connection
     from django.test.utils import setup_test_environment
-    from django.utils.module_loading import import_string
 
     queries = json.loads(args.queries.read_text(encoding="utf-8"))["queries"]
     if args.case:
         queries = [item for item in queries if item["case"] in args.case]
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)
-    backend = import_string(BACKENDS[args.backend])()
+    backend = make_backend(args.backend)
     try:
         documents, index_seconds, scopes = load_and_index(backend)
         rows = run_queries(backend, queries, scopes)
@@ -206,6 +205,20 @@ def main():
         if hasattr(backend, "drop"):
             backend.drop()
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def make_backend(name):
+    """The backend to measure. The test settings never name a node (so that tests cannot reach
+    one by accident): Elasticsearch gets ELASTICSEARCH_URL, the prefix and the timeout here."""
+    from django.utils.module_loading import import_string
+
+    if name == "elasticsearch":
+        return import_string(BACKENDS[name])(
+            url=os.environ["ELASTICSEARCH_URL"],
+            index_prefix=os.environ["ELASTICSEARCH_INDEX_PREFIX"],
+            timeout=float(os.environ["ELASTICSEARCH_TIMEOUT"]),
+        )
+    return import_string(BACKENDS[name])()
 
 
 if __name__ == "__main__":

@@ -402,7 +402,6 @@ def main():
 
     from django.db import connection
     from django.test.utils import setup_test_environment
-    from django.utils.module_loading import import_string
 
     print(f"command: {' '.join([os.path.relpath(sys.executable, ROOT), *sys.argv])}")
     print(f"machine: {os.cpu_count()} CPUs; {load()}")
@@ -417,7 +416,7 @@ def main():
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         for name in args.backend:
-            backend = import_string(BACKENDS[name])()
+            backend = make_backend(name)
             try:
                 figures = measure(name, backend, documents, mix, args.repeats)
                 print_figures(name, len(documents), *figures)
@@ -427,6 +426,20 @@ def main():
                     backend.drop()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def make_backend(name):
+    """The backend to measure. The test settings never name a node (so that tests cannot reach
+    one by accident): Elasticsearch gets ELASTICSEARCH_URL, the prefix and the timeout here."""
+    from django.utils.module_loading import import_string
+
+    if name == "elasticsearch":
+        return import_string(BACKENDS[name])(
+            url=os.environ["ELASTICSEARCH_URL"],
+            index_prefix=os.environ["ELASTICSEARCH_INDEX_PREFIX"],
+            timeout=float(os.environ["ELASTICSEARCH_TIMEOUT"]),
+        )
+    return import_string(BACKENDS[name])()
 
 
 if __name__ == "__main__":

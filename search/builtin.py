@@ -27,23 +27,46 @@ An empty query (or one with no words, such as "?!") browses: it returns the entr
 filters and scope, newest first, with their facet counts.
 """
 
-import heapq
 import logging
 import math
 import threading
 import uuid
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from itertools import repeat, tee
-from operator import add, mul, truediv
+from itertools import repeat, takewhile
+from operator import add, mul
 
 from django.db import connection, transaction
-from django.db.models import Count
 
 from heritage.text import fold_diacritics, normalize_text
 
+from . import rules
 from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResults
 from .models import SearchEntry, SearchIndexState, SearchTerm, SearchText
+from .rules import (
+    ABOUT_ALL,
+    ACCENT_MISMATCH,
+    ACCENTED,
+    COVERAGE,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_TYPO_FORMS,
+    MAX_WORDS,
+    PARTIAL,
+    PHRASE,
+    PREFIX_LENGTH,
+    SPLIT,
+    STARTS_WITH,
+    TELEX,
+    TYPO,
+    WHOLE_NAME,
+    facet_labels,
+    matching_name,
+    may_split,
+    required,
+    split_pieces,
+    splits,
+)
 from .text import (
     MAX_FUZZY_LENGTH,
     MIN_FUZZY_LENGTH,
@@ -51,7 +74,7 @@ from .text import (
     bigrams,
     edits1,
     exact_terms,
-    highlight,
+    fold_word,
     joined_terms,
     prefixes,
     snippet,
@@ -59,30 +82,17 @@ from .text import (
 
 logger = logging.getLogger(__name__)
 
-# Fields of a search document, their bit in SearchTerm.fields and their weight.
-TITLE, NAMES, TAGS, SUMMARY, TEXT = 1, 2, 4, 8, 16
+# Fields of a search document, their bit in SearchTerm.fields and their weight (search.rules).
+TITLE, NAMES, TAGS, SUMMARY, TEXT, LABELS = 1, 2, 4, 8, 16, 32
+BITS = {"title": TITLE, "names": NAMES, "tags": TAGS, "labels": LABELS, "summary": SUMMARY, "text": TEXT}
 HEAD = TITLE | NAMES
-FIELD_WEIGHTS = {TITLE: 10.0, NAMES: 7.0, TAGS: 4.0, SUMMARY: 2.0, TEXT: 1.0}
+ABOUT = TITLE | NAMES | TAGS | LABELS  # what an entry is, rather than what its text mentions
+FIELD_WEIGHTS = {BITS[name]: weight for name, weight in rules.FIELD_WEIGHTS.items()}
 MAX_TERM_LENGTH = 100
-PREFIX_LENGTH = 24  # beginnings indexed for suggestions, in letters
 
 # Markers of the terms only titles and other names get; \w never produces them.
 WHOLE, WORD_PREFIX, NAME_PREFIX = "=", ">", "^"
 
-# How much a query word's form counts, relative to the form typed.
-ACCENTED = 1.0  # the accents typed match: "Động" in "Đình Động"
-ACCENT_MISMATCH = 0.7  # accents typed but the entry has others: "Động" in "Đình Đông"
-TELEX = 0.9
-TYPO = 0.5
-PARTIAL = 0.5  # a last word that is only the beginning of a word: the visitor pressed enter early
-PHRASE = 0.6  # bigram weight, per the rarity of its words
-WHOLE_NAME = 1.5  # query equal to a title or other name, per the rarity of its words
-STARTS_WITH = 20.0  # suggestions whose title or name starts with what is typed
-
-MAX_WORDS = 8
-MAX_LIMIT = 100
-MAX_OFFSET = 10_000
-MAX_TYPO_FORMS = 3
 BATCH = 200
 INDEX_NAME = "builtin"
 # Postings a process keeps in memory (about 60 bytes each), least recently used dropped first.
@@ -106,8 +116,12 @@ def _head_norm(length):
     return 1.0 / (1.0 + 0.1 * max(0, length - 2))
 
 
+_TF = [0.0] + [1.0 + math.log(count) for count in range(1, 21)]
+
+
 def _tf(count):
-    return 1.0 + math.log(min(count, 20))
+    """How much repeating a word in one field adds: less and less, and nothing past 20 times."""
+    return _TF[min(count, 20)]
 
 
 def document_terms(document):
@@ -118,6 +132,7 @@ def document_terms(document):
         (TAGS, _texts(document.get("tags"))),
         (SUMMARY, _texts(document.get("summary"))),
         (TEXT, _texts(document.get("text"))),
+        (LABELS, facet_labels(document.get("facets"))),
     ]
     terms = {}
     for bit, values in fields:
@@ -125,8 +140,8 @@ def document_terms(document):
         norms = defaultdict(float)
         for value in values:
             exact = exact_terms(value)
-            folded = [fold_diacritics(term) for term in exact]
-            norm = _head_norm(len(folded)) if bit & (HEAD | TAGS) else 1.0
+            folded = [fold_word(term) for term in exact]
+            norm = _head_norm(len(folded)) if bit & (HEAD | TAGS | LABELS) else 1.0
             value_terms = folded + [term for term in exact if term not in folded] + bigrams(folded)
             if bit & (HEAD | TAGS):
                 value_terms += joined_terms(folded)
@@ -180,6 +195,13 @@ def _entry(document):
     return entry, texts
 
 
+def _delete(ids):
+    """Delete entries with their terms and texts, child tables first: a few bulk deletes."""
+    SearchTerm.objects.filter(entry_id__in=ids).delete()
+    SearchText.objects.filter(entry_id__in=ids).delete()
+    SearchEntry.objects.filter(id__in=ids).delete()
+
+
 def _chunks(items, size):
     items = list(items)
     for start in range(0, len(items), size):
@@ -227,6 +249,7 @@ class IndexCache:
         self._entries = None
         self._newest_first = None
         self._postings = OrderedDict()  # term -> {entry id: weight}
+        self._about = {}  # term -> entry ids holding it in their title, names, tags or facet labels
         self._weights = {}
         self._size = 0
 
@@ -292,21 +315,34 @@ class IndexCache:
             entries, weights = self.entries, self._weights
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT term, entry_id, weight FROM {_table(SearchTerm)} WHERE term IN ({placeholders})", missing
+                    f"SELECT term, entry_id, weight, fields FROM {_table(SearchTerm)} WHERE term IN ({placeholders})",
+                    missing,
                 )
-                for term, entry_id, weight in cursor.fetchall():
+                about = defaultdict(set)
+                for term, entry_id, weight, bits in cursor.fetchall():
                     entry = entries.get(entry_id)
                     if entry is not None:
                         loaded[term][entry[0]] = weights.setdefault(weight, weight)
+                        if bits & ABOUT:
+                            about[term].add(entry[0])
             with self.lock:
                 for term, postings in loaded.items():
                     self._postings[term] = postings
+                    self._about[term] = frozenset(about.get(term, ()))
                     self._size += len(postings)
                 while self._size > CACHED_POSTINGS and len(self._postings) > 1:
-                    _term, postings = self._postings.popitem(last=False)
+                    term, postings = self._postings.popitem(last=False)
+                    self._about.pop(term, None)
                     self._size -= len(postings)
             found.update(loaded)
         return found
+
+    def about(self, terms):
+        """The entries holding any of ``terms`` (already read by ``postings``) in their title,
+        other names, tags or facet labels."""
+        with self.lock:
+            sets = [self._about.get(term, frozenset()) for term in terms]
+        return frozenset().union(*sets)
 
 
 def _document_frequencies(terms):
@@ -314,7 +350,12 @@ def _document_frequencies(terms):
     terms = sorted(set(terms))
     if not terms:
         return {}
-    return dict(SearchTerm.objects.filter(term__in=terms).values_list("term").annotate(Count("entry_id")))
+    placeholders = ", ".join(["%s"] * len(terms))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, COUNT(*) FROM {_table(SearchTerm)} WHERE term IN ({placeholders}) GROUP BY term", terms
+        )
+        return dict(cursor.fetchall())
 
 
 @dataclass
@@ -327,10 +368,19 @@ class Word:
     folded: str
     forms: dict = field(default_factory=dict)
     correction: str = ""  # set when the word matched only through a typo correction
+    pieces: set = field(default_factory=set)  # syllables of a word typed without spaces
 
     def folded_forms(self):
-        """Forms to mark in snippets and to join into bigrams: not the accented or prefix ones."""
-        return [term for term in self.forms if not term.startswith(WORD_PREFIX) and term == fold_diacritics(term)]
+        """Forms to join into bigrams: not the accented ones, beginnings or bigrams."""
+        return [
+            term
+            for term in self.forms
+            if not term.startswith(WORD_PREFIX) and "_" not in term and term == fold_diacritics(term)
+        ]
+
+    def marks(self):
+        """Folded words to mark in snippets."""
+        return [*self.folded_forms(), *self.pieces]
 
 
 def _table(model):
@@ -342,11 +392,6 @@ def _scope_sql(scope_path, alias):
     if not scope_path:
         return "", []
     return f" AND SUBSTR({alias}.path, 1, %s) = %s", [len(scope_path), scope_path]
-
-
-def _required(count):
-    """How many of ``count`` query words an entry must match."""
-    return count if count <= 2 else math.ceil(count * 2 / 3)
 
 
 class BuiltinBackend(SearchBackend):
@@ -367,7 +412,7 @@ class BuiltinBackend(SearchBackend):
         for document in documents:
             entries[int(document["id"])] = (*_entry(document), document_terms(document))
         with transaction.atomic():
-            SearchEntry.objects.filter(id__in=list(entries)).delete()
+            _delete(list(entries))
             SearchEntry.objects.bulk_create([entry for entry, _text_row, _terms in entries.values()])
             SearchText.objects.bulk_create([text_row for _entry_row, text_row, _terms in entries.values()])
             # In index order: inserts then touch neighbouring pages of the term index.
@@ -386,7 +431,7 @@ class BuiltinBackend(SearchBackend):
         ids = [int(value) for value in ids]
         with transaction.atomic():
             for chunk in _chunks(ids, 500):
-                SearchEntry.objects.filter(id__in=chunk).delete()
+                _delete(chunk)
             if ids:
                 _touch()
 
@@ -454,7 +499,7 @@ class BuiltinBackend(SearchBackend):
                 candidates = [entry_id for entry_id in candidates if entries[entry_id][2].startswith(scope_path)]
         else:
             words = self._words(query, cache, len(entries))
-            suggestion = self._suggestion(query, words)
+            suggestion = rules.suggestion(query, words)
             scores = self._scores(words, cache, scope_path) if words else {}
             candidates = list(scores)
         matches, facets = _filter_and_count(candidates, cache, filters)
@@ -489,6 +534,9 @@ class BuiltinBackend(SearchBackend):
             words.append(word)
         postings = cache.postings({term for word in words for term in word.forms})
         known = {term: len(weights) for term, weights in postings.items()}
+        split = self._split_joined(words, cache)
+        postings.update(split)
+        known.update((term, len(weights)) for term, weights in split.items())
         last = query.folded[-1]
         unknown = [word for word in words if not any(base in known for _q, base in word.forms.values())]
         if unknown:
@@ -533,11 +581,28 @@ class BuiltinBackend(SearchBackend):
                 kept.append(word)
         return kept
 
-    def _suggestion(self, query, words):
-        corrections = {word.position: word.correction for word in words if word.correction}
-        if not corrections:
-            return ""
-        return " ".join(corrections.get(position, typed) for position, typed in enumerate(query.exact))
+    def _split_joined(self, words, cache):
+        """Read words typed without spaces ("tranhungdao") as their syllables too, so that text
+        mentioning "Trần Hưng Đạo" matches, not only titles and names (where runs are indexed).
+
+        A split is a way to cut the word into syllables the index knows, fewest first; the word
+        then also stands for the bigrams of its split. Returns the postings of those bigrams.
+        """
+        long_words = [word for word in words if may_split(word.folded)]
+        if not long_words:
+            return {}
+        pieces = set().union(*(split_pieces(word.folded) for word in long_words))
+        syllables = set(_document_frequencies(pieces))
+        ways = {word.folded: splits(word.folded, syllables) for word in long_words}
+        found = cache.postings({bigram for cuts in ways.values() for way in cuts for bigram in bigrams(way)})
+        for word in long_words:
+            for way in ways[word.folded]:
+                present = [bigram for bigram in bigrams(way) if bigram in found]
+                if present:
+                    word.pieces.update(way)
+                    for bigram in present:
+                        word.forms.setdefault(bigram, (SPLIT, bigram))
+        return found
 
     def _scores(self, words, cache, scope_path):
         """``{entry id: score}`` of the entries matching enough of ``words``, within the scope.
@@ -548,34 +613,57 @@ class BuiltinBackend(SearchBackend):
         extra = self._phrase_terms(words)
         postings = cache.postings({term for word in words for term in word.forms} | set(extra))
         matched = Counter()
+        about_all = None  # entries holding every query word in their title, names, tags or labels
         by_word = []
         for word in words:
             forms = [(postings[term], multiplier) for term, multiplier in word.forms.items() if term in postings]
             by_word.append(forms)
             keys = forms[0][0].keys() if len(forms) == 1 else set().union(*(found for found, _m in forms))
             matched.update(keys)
+            about = cache.about([term for term in word.forms if term in postings])
+            about_all = about if about_all is None else about_all & about
         count = len(words)
-        required = _required(count)
+        required_count = required(count)
         entries = cache.entries
-        candidates = [entry_id for entry_id, hits in matched.items() if hits >= required and entry_id in entries]
+        candidates = [entry_id for entry_id, hits in matched.items() if hits >= required_count and entry_id in entries]
         if scope_path:
             candidates = [entry_id for entry_id in candidates if entries[entry_id][2].startswith(scope_path)]
         if not candidates:
             return {}
+        # A long posting list is read as a column over the candidates, with ``map`` (a C loop);
+        # a short one, entry by entry. Each costs the shorter of the two lists.
+        dense, sparse = [], []
+        for forms in by_word + [
+            [(postings[term], multiplier)] for term, multiplier in extra.items() if term in postings
+        ]:
+            long = sum(len(found) for found, _multiplier in forms) * 3 > len(candidates)
+            (dense if long else sparse).append(forms)
         totals = [0.0] * len(candidates)
-        for forms in by_word:
+        for forms in dense:
             best = None
             for found, multiplier in forms:
                 column = map(mul, map(found.get, candidates, repeat(0.0)), repeat(multiplier))
                 best = list(column) if best is None else list(map(max, best, column))
             totals = list(map(add, totals, best))
-        for term, multiplier in extra.items():
-            if term in postings:
-                column = map(mul, map(postings[term].get, candidates, repeat(0.0)), repeat(multiplier))
-                totals = list(map(add, totals, column))
-        # The share of words matched, squared: two words of three keep four ninths of the score.
-        shares = map(truediv, map(matched.__getitem__, candidates), repeat(float(count)))
-        return dict(zip(candidates, map(mul, totals, map(mul, *tee(shares))), strict=True))
+        # The share of words matched, cubed: two words of three keep 8/27 of the score.
+        shares = [(matched[entry_id] / count) ** COVERAGE for entry_id in candidates]
+        scores = dict(zip(candidates, map(mul, totals, shares), strict=True))
+        coverage = dict(zip(candidates, shares, strict=True))
+        for forms in sparse:
+            best = {}
+            for found, multiplier in forms:
+                for entry_id, weight in found.items():
+                    value = weight * multiplier
+                    if value > best.get(entry_id, 0.0):
+                        best[entry_id] = value
+            for entry_id, value in best.items():
+                if entry_id in scores:
+                    scores[entry_id] += value * coverage[entry_id]
+        if count > 1:
+            for entry_id in about_all or ():
+                if entry_id in scores:
+                    scores[entry_id] *= ABOUT_ALL
+        return scores
 
     def _phrase_terms(self, words):
         """Bigrams of adjacent query words and the whole query as a name, with their multipliers."""
@@ -608,7 +696,7 @@ class BuiltinBackend(SearchBackend):
                 list(page),
             )
             rows = {row[0]: row for row in cursor.fetchall()}
-        marked = [form for word in words for form in word.folded_forms()]
+        marked = [form for word in words for form in word.marks()]
         hits = []
         for entry_id in page:
             if entry_id not in rows:
@@ -689,23 +777,11 @@ class BuiltinBackend(SearchBackend):
                     type=entry.type,
                     title=entry.title,
                     url_path=entry.url_path,
-                    snippet=_matching_name(entry, marked, last, last_telex),
+                    snippet=matching_name(entry.title, entry.texts.names.split("\n"), marked, last, last_telex),
                     score=round(score, 4),
                 )
             )
         return hits
-
-
-def _matching_name(entry, complete, last, last_telex):
-    """The title or other name the typed words begin, highlighted: how the entry was found."""
-    for name in [entry.title, *entry.texts.names.split("\n")]:
-        folded = [fold_diacritics(term) for term in exact_terms(name)]
-        if not all(word in folded for word in complete):
-            continue
-        started = [term for term in folded if term.startswith(last) or (last_telex and term.startswith(last_telex))]
-        if started or "".join(folded).startswith(last):
-            return highlight(name, [*complete, *started])
-    return highlight(entry.title, complete)
 
 
 def _filter_and_count(candidates, cache, filters):
@@ -743,10 +819,9 @@ def _best(matches, scores, entries, count):
     """The ``count`` best entries, by score, then title: ties are sorted only around the cut."""
     if not count or not matches:
         return []
-    top = heapq.nlargest(count, matches, key=scores.__getitem__)
-    threshold = scores[top[-1]]
-    if len(matches) > len(top):
-        top = [entry_id for entry_id in matches if scores[entry_id] >= threshold]
+    ranked = sorted(matches, key=scores.__getitem__, reverse=True)
+    threshold = scores[ranked[min(count, len(ranked)) - 1]]
+    top = ranked[:count] + list(takewhile(lambda entry_id: scores[entry_id] >= threshold, ranked[count:]))
     top.sort(key=lambda entry_id: (-scores[entry_id], entries[entry_id][1], entry_id))
     return top[:count]
 

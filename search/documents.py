@@ -20,22 +20,17 @@ filters use, ``facet_labels.<name>`` "value<US>label" pairs, so one terms aggreg
 value's display label with its count.
 """
 
-from functools import lru_cache
-
 from elasticsearch.dsl import Date, Document, GeoPoint, Integer, Keyword, MetaField, Object, Text
 
-from heritage.text import fold_diacritics, normalize_text
+from heritage.text import normalize_text
 
 from .backends import FACETS
-from .text import bigrams, exact_terms, joined_terms
+from .rules import FIELD_WEIGHTS, JOINED_FIELDS, WHOLE_FIELDS, facet_labels
+from .text import bigrams, exact_terms, fold_word, joined_terms
 
 WHITESPACE = "whitespace"
 LABEL_SEPARATOR = "\x1f"
-# The fields of a search document that are searched, with how much a match in each weighs
-# (as in search.builtin: the title ten times the body text).
-FIELD_WEIGHTS = {"title": 10.0, "names": 7.0, "tags": 4.0, "summary": 2.0, "text": 1.0}
-JOINED_FIELDS = ("title", "names", "tags")
-WHOLE_FIELDS = ("title", "names")
+__all__ = ["FIELD_WEIGHTS", "INDEX_SETTINGS", "JOINED_FIELDS", "LABEL_SEPARATOR", "WHOLE_FIELDS", "EntryDocument"]
 
 
 def _analysed(index_options="freqs", **options):
@@ -63,27 +58,32 @@ class EntryDocument(Document):
     text = Text(index=False)
     # Analysed in Python (search.text); searched, not shown.
     title_exact = _analysed()
-    title_folded = _analysed()
-    title_bigrams = _analysed()
-    title_joined = _analysed()
+    title_folded = _analysed(copy_to="spelling")
+    title_bigrams = _analysed(copy_to="phrases")
+    title_joined = _analysed(copy_to="spelling")
     title_whole = Keyword()
     names_exact = _analysed()
-    names_folded = _analysed()
-    names_bigrams = _analysed()
-    names_joined = _analysed()
+    names_folded = _analysed(copy_to="spelling")
+    names_bigrams = _analysed(copy_to="phrases")
+    names_joined = _analysed(copy_to="spelling")
     names_whole = Keyword()
     tags_exact = _analysed()
-    tags_folded = _analysed()
-    tags_bigrams = _analysed()
-    tags_joined = _analysed()
+    tags_folded = _analysed(copy_to="spelling")
+    tags_bigrams = _analysed(copy_to="phrases")
+    tags_joined = _analysed(copy_to="spelling")
+    labels_exact = _analysed()
+    labels_folded = _analysed(copy_to="spelling")
+    labels_bigrams = _analysed(copy_to="phrases")
     summary_exact = _analysed()
-    summary_folded = _analysed()
-    summary_bigrams = _analysed()
+    summary_folded = _analysed(copy_to="spelling")
+    summary_bigrams = _analysed(copy_to="phrases")
     text_exact = _analysed()
-    text_folded = _analysed()
-    text_bigrams = _analysed()
-    # Every folded word and run: the dictionary of "did you mean", which counts entries, not scores.
+    text_folded = _analysed(copy_to="spelling")
+    text_bigrams = _analysed(copy_to="phrases")
+    # Filled by Elasticsearch (copy_to), not sent: every folded word and run, the dictionary of
+    # "did you mean" and of the words the index knows; and every bigram, for words typed without spaces.
     spelling = _analysed(index_options="docs", norms=False)
+    phrases = _analysed(index_options="docs", norms=False)
 
     class Meta:
         dynamic = MetaField(False)
@@ -94,7 +94,9 @@ class EntryDocument(Document):
             ]
         )
         # The analysed fields are only searched: the stored source keeps what results show.
-        source = MetaField({"excludes": ["*_exact", "*_folded", "*_bigrams", "*_joined", "*_whole", "spelling"]})
+        source = MetaField(
+            {"excludes": ["*_exact", "*_folded", "*_bigrams", "*_joined", "*_whole", "spelling", "phrases"]}
+        )
 
 
 INDEX_SETTINGS = {
@@ -114,20 +116,14 @@ def texts(value):
     return [normalize_text(str(item)) for item in value if item and str(item).strip()]
 
 
-@lru_cache(maxsize=262_144)
-def _fold(term):
-    # A city's vocabulary is a few tens of thousands of words: folding each once halves the time
-    # a rebuild spends analysing.
-    return fold_diacritics(term)
-
-
 def _joined(values):
     return " ".join(values)
 
 
 def build_entry(document):
     """The analysed form of a ``search_document()`` dict, as written to Elasticsearch."""
-    values = {name: texts(document.get(name)) for name in FIELD_WEIGHTS}
+    values = {name: texts(document.get(name)) for name in FIELD_WEIGHTS if name != "labels"}
+    values["labels"] = texts(facet_labels(document.get("facets")))
     title = values["title"][0] if values["title"] else ""
     entry = {
         "id": int(document["id"]),
@@ -144,19 +140,16 @@ def build_entry(document):
         "names": values["names"],
         "summary": values["summary"][0] if values["summary"] else "",
         "text": values["text"],
-        "spelling": [],
     }
     for name, pieces in values.items():
         # One string per piece: phrases never span two names or two paragraphs.
         exact = [exact_terms(piece) for piece in pieces]
-        folded = [[_fold(term) for term in terms] for terms in exact]
+        folded = [[fold_word(term) for term in terms] for terms in exact]
         entry[f"{name}_exact"] = [_joined(terms) for terms in exact]
         entry[f"{name}_folded"] = [_joined(terms) for terms in folded]
         entry[f"{name}_bigrams"] = [_joined(bigrams(terms)) for terms in folded]
-        entry["spelling"] += entry[f"{name}_folded"]
         if name in JOINED_FIELDS:
             entry[f"{name}_joined"] = [_joined(joined_terms(terms)) for terms in folded]
-            entry["spelling"] += entry[f"{name}_joined"]
         if name in WHOLE_FIELDS:
             entry[f"{name}_whole"] = ["".join(terms) for terms in folded if terms]
     for name, items in (document.get("facets") or {}).items():

@@ -24,10 +24,10 @@ because of, Elasticsearch; after a failure, writes fail at once for ``RETRY_AFTE
 import contextlib
 import copy
 import logging
-import math
 import re
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,37 +40,37 @@ from elasticsearch.dsl import Index, MultiSearch, Q, Search
 from elasticsearch.exceptions import ApiError, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
-from heritage.text import fold_diacritics
-
 from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResults
-
-# The built-in backend's rules, which this backend keeps: limits, and how much each form of a
-# query word counts relative to the form typed.
-from .builtin import (
+from .documents import INDEX_SETTINGS, LABEL_SEPARATOR, EntryDocument, build_entry
+from .rules import (
+    ABOUT_ALL,
     ACCENT_MISMATCH,
     ACCENTED,
+    COVERAGE,
+    FIELD_WEIGHTS,
+    JOINED_FIELDS,
     MAX_LIMIT,
     MAX_OFFSET,
+    MAX_SYLLABLE_LENGTH,
     MAX_TYPO_FORMS,
     MAX_WORDS,
     PARTIAL,
     PHRASE,
     PREFIX_LENGTH,
+    SPLIT,
     STARTS_WITH,
     TELEX,
     TYPO,
-    WHOLE_NAME,
-)
-from .documents import (
-    FIELD_WEIGHTS,
-    INDEX_SETTINGS,
-    JOINED_FIELDS,
-    LABEL_SEPARATOR,
     WHOLE_FIELDS,
-    EntryDocument,
-    build_entry,
+    WHOLE_NAME,
+    matching_name,
+    may_split,
+    required,
+    split_pieces,
+    splits,
+    suggestion,
 )
-from .text import MAX_FUZZY_LENGTH, MIN_FUZZY_LENGTH, analyse_query, exact_terms, highlight, snippet
+from .text import MAX_FUZZY_LENGTH, MIN_FUZZY_LENGTH, analyse_query, bigrams, snippet
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ FALLBACK_BACKEND = "search.builtin.BuiltinBackend"
 # waiting on a node that just failed them.
 RETRY_AFTER = 15.0
 BULK_CHUNK = 500
+SENDERS = 2  # bulk requests in flight during a rebuild
 REBUILD_TIMEOUT = 120.0
 
 MAX_SUGGESTIONS = 50
@@ -192,7 +193,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def _index(self, name, **extra_settings):
         index = Index(name)
-        index.settings(**INDEX_SETTINGS, **extra_settings)
+        index.settings(**{**INDEX_SETTINGS, **extra_settings})
         index.document(EntryDocument)
         return index
 
@@ -205,29 +206,40 @@ class ElasticsearchBackend(SearchBackend):
         client = self.client.options(request_timeout=max(REBUILD_TIMEOUT, self.timeout))
         name = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
         # Nothing searches the new index until the switch, and a rebuild that dies starts over:
-        # no refreshes, and no flushing the translog to disk on every request, while it fills.
-        self._index(name, refresh_interval="-1", **{"translog.durability": "async"}).create(using=client)
+        # no refreshes, no replica to copy every write to, and no flushing the translog to disk
+        # on every request while it fills. The live settings come back before the switch.
+        building = {
+            "refresh_interval": "-1",
+            "auto_expand_replicas": "false",
+            "number_of_replicas": 0,
+            "translog.durability": "async",
+        }
+        self._index(name, **building).create(using=client)
         count = 0
         try:
             client.indices.put_alias(index=name, name=self.building_alias)
-            with ThreadPoolExecutor(max_workers=1) as sender:
-                pending = None
+            # Batches are analysed here while up to SENDERS earlier ones are being indexed.
+            with ThreadPoolExecutor(max_workers=SENDERS) as senders:
+                pending = deque()
                 for batch in _batches(map(build_entry, documents), BULK_CHUNK):
                     operations = []
                     for entry in batch:
                         operations += [{"index": {"_index": name, "_id": str(entry["id"])}}, entry]
-                    if pending is not None:
-                        count += _indexed(pending.result())
+                    if len(pending) >= SENDERS:
+                        count += _indexed(pending.popleft().result())
                         if progress:
                             progress(count)
-                    pending = sender.submit(client.bulk, operations=operations)
-                if pending is not None:
-                    count += _indexed(pending.result())
+                    pending.append(senders.submit(client.bulk, operations=operations))
+                while pending:
+                    count += _indexed(pending.popleft().result())
                     if progress:
                         progress(count)
-            client.indices.put_settings(
-                index=name, settings={"index": {"refresh_interval": None, "translog.durability": "request"}}
-            )
+            live = {
+                "refresh_interval": None,
+                "translog.durability": "request",
+                "auto_expand_replicas": INDEX_SETTINGS["auto_expand_replicas"],
+            }
+            client.indices.put_settings(index=name, settings={"index": live})
             client.indices.refresh(index=name)
             self._switch_alias(client, name)
         except BaseException:
@@ -316,9 +328,13 @@ class ElasticsearchBackend(SearchBackend):
                 search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, "title", "id")
             else:
                 matched = Q(
-                    "bool", should=[_word_query(word) for word in words], minimum_should_match=_required(len(words))
+                    "bool", should=[_word_query(word) for word in words], minimum_should_match=required(len(words))
                 )
-                search = search.query(Q("bool", must=[matched], should=_phrase_queries(words), filter=scope))
+                scored = Q("bool", must=[matched], should=_phrase_queries(words), filter=scope).to_dict()
+                if len(words) > 1:
+                    scored = _coverage_and_about(scored, words)
+                # Plain dicts: elasticsearch.dsl objects cost more to build than the search takes.
+                search = search.extra(query=scored)
                 search = search.sort("_score", "title", "id")
             # Keep within the window Elasticsearch pages through; past it, the count alone.
             size = max(0, min(limit, RESULT_WINDOW - offset))
@@ -332,7 +348,7 @@ class ElasticsearchBackend(SearchBackend):
                 )
             return search
 
-        words, suggestion = [], ""
+        words, did_you_mean = [], ""
         if query.is_empty:
             response = results_search([]).execute()
         else:
@@ -345,40 +361,90 @@ class ElasticsearchBackend(SearchBackend):
                 .add(results_search(words))
                 .execute()
             )
+            split = self._split_joined(words, probe)
             kept = self._kept_words(words, probe)
-            suggestion = _suggestion(query, kept)
+            did_you_mean = suggestion(query, kept)
             if not kept:
-                return SearchResults(facets={name: [] for name in FACETS}, suggestion=suggestion, backend=self.name)
-            if len(kept) < len(words) or any(word.correction or _is_partial(word) for word in kept):
+                return SearchResults(facets={name: [] for name in FACETS}, suggestion=did_you_mean, backend=self.name)
+            if split or len(kept) < len(words) or any(word.correction or _is_partial(word) for word in kept):
                 response = results_search(kept).execute()
             words = kept
-        marked = [form for word in words for form in word.folded_forms()]
+        marked = [form for word in words for form in word.marks()]
+        body = response.to_dict()
         return SearchResults(
-            count=response.hits.total.value,
-            hits=[self._hit(hit, marked) for hit in response.hits],
-            facets={name: _facet_values(response.aggregations[name]["values"].buckets) for name in FACETS},
-            suggestion=suggestion,
+            count=body["hits"]["total"]["value"],
+            hits=[self._hit(hit, marked) for hit in body["hits"]["hits"]],
+            facets={name: _facet_values(body["aggregations"][name]["values"]["buckets"]) for name in FACETS},
+            suggestion=did_you_mean,
             backend=self.name,
         )
 
     def _probe(self, words, query):
         """A request finding which words the index knows (in any field, as a syllable or a run),
-        the known words one edit away from each, and whether the last word begins a word of a
-        title or name."""
+        the known words one edit away from each, whether the last word begins a word of a title
+        or name, and, for words that may be syllables typed without spaces, which of their pieces
+        are syllables and which pairs of pieces are bigrams of some entry."""
         last = query.folded[-1]
         probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
         for index, word in enumerate(words):
-            probe.aggs.bucket(f"known{index}", "filter", _term_query(word.folded_forms(), _matched_fields()))
+            probe.aggs.bucket(f"known{index}", "filter", Q("terms", spelling=word.folded_forms()))
             if _may_be_typo(word.folded):
                 probe = probe.suggest(f"typo{index}", word.folded, term=_TYPO_SUGGESTER)
             if word.folded == last and len(last) <= PREFIX_LENGTH:
                 probe.aggs.bucket(f"partial{index}", "filter", _prefix_query(last, WHOLE_FIELDS))
+        long_words = [word.folded for word in words if may_split(word.folded)]
+        if long_words:
+            pieces = sorted(set().union(*map(split_pieces, long_words)))
+            probe.aggs.bucket("pieces", "filters", filters={piece: Q("term", spelling=piece) for piece in pieces})
+            pairs = sorted(set().union(*map(_piece_pairs, long_words)))
+            if len(pairs) <= MAX_PAIRS_PROBED:
+                probe.aggs.bucket("pairs", "filters", filters={pair: Q("term", phrases=pair) for pair in pairs})
         return probe
+
+    def _split_joined(self, words, probe):
+        """Read words typed without spaces ("tranhungdao") as their syllables too, as the built-in
+        backend does: each way to cut the word into known syllables (fewest pieces first) whose
+        bigrams some entry holds adds those bigrams as forms of the word. Returns whether any did."""
+        aggregations = probe.to_dict().get("aggregations", {})
+        if "pieces" not in aggregations:
+            return False
+        syllables = {piece for piece, bucket in aggregations["pieces"]["buckets"].items() if bucket["doc_count"]}
+        ways = {word.position: splits(word.folded, syllables) for word in words if may_split(word.folded)}
+        wanted = {pair for cuts in ways.values() for way in cuts for pair in bigrams(way)}
+        if not wanted:
+            return False
+        if "pairs" in aggregations:
+            found = {pair for pair, bucket in aggregations["pairs"]["buckets"].items() if bucket["doc_count"]}
+        else:
+            found = self._present_bigrams(sorted(wanted))
+        added = False
+        for word in words:
+            for way in ways.get(word.position, ()):
+                present = [pair for pair in bigrams(way) if pair in found]
+                if present:
+                    word.pieces.update(way)
+                    for pair in present:
+                        word.forms.setdefault(pair, (SPLIT, BIGRAM))
+                    added = True
+        return added
+
+    def _present_bigrams(self, pairs):
+        probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
+        probe.aggs.bucket("pairs", "filters", filters={pair: Q("term", phrases=pair) for pair in pairs})
+        buckets = probe.execute().to_dict()["aggregations"]["pairs"]["buckets"]
+        return {pair for pair, bucket in buckets.items() if bucket["doc_count"]}
 
     def _kept_words(self, words, response):
         """The words with the forms the index has for them; words nothing matches are dropped."""
         suggested = response.to_dict().get("suggest", {})
-        known = [word for index, word in enumerate(words) if response.aggregations[f"known{index}"].doc_count]
+        known = []
+        for index, word in enumerate(words):
+            if response.aggregations[f"known{index}"].doc_count:
+                known.append(word)
+            elif word.bigram_forms():
+                # Known only as syllables typed without spaces: the run itself matches nothing.
+                word.forms = {form: value for form, value in word.forms.items() if value[1] == BIGRAM}
+                known.append(word)
         candidates = {}
         for index, word in enumerate(words):
             if word not in known:
@@ -407,20 +473,18 @@ class ElasticsearchBackend(SearchBackend):
         choices = {index: terms for index, terms in candidates.items() if len(terms) > 1}
         if not known or not choices:
             return {}
-        context = Q("bool", should=[_term_query(word.folded_forms(), _matched_fields()) for word in known])
+        context = Q("bool", should=[_known_query(word) for word in known])
         probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
         names = {}
         for index, terms in choices.items():
             for number, term in enumerate(terms):
                 names[f"c{index}_{number}"] = (index, term)
-                probe.aggs.bucket(
-                    f"c{index}_{number}", "filter", Q("bool", filter=[_term_query([term], _matched_fields()), context])
-                )
+                probe.aggs.bucket(f"c{index}_{number}", "filter", Q("bool", filter=[Q("term", spelling=term), context]))
         aggregations = probe.execute().aggregations
         return {key: aggregations[name].doc_count for name, key in names.items()}
 
     def _hit(self, hit, marked):
-        source = hit.to_dict()
+        source = hit["_source"]
         # The passages the built-in backend keeps: the summary, then each line of the text.
         passages = [source.get("summary", ""), *"\n".join(source.get("text", [])).split("\n")]
         return SearchHit(
@@ -430,7 +494,7 @@ class ElasticsearchBackend(SearchBackend):
             title=source.get("title", ""),
             url_path=source.get("url_path", ""),
             snippet=snippet(passages, marked),
-            score=round(hit.meta.score or 0.0, 4),
+            score=round(hit.get("_score") or 0.0, 4),
         )
 
     def _suggest(self, query, *, scope_path, limit):
@@ -462,14 +526,17 @@ class ElasticsearchBackend(SearchBackend):
                     type=source.get("type", ""),
                     title=source.get("title", ""),
                     url_path=source.get("url_path", ""),
-                    snippet=_matching_name(source.get("title", ""), source.get("names", []), marked, last, last_telex),
+                    snippet=matching_name(source.get("title", ""), source.get("names", []), marked, last, last_telex),
                     score=round(hit.meta.score or 0.0, 4),
                 )
             )
         return hits
 
 
-EXACT, FOLDED, PREFIX = "exact", "folded", "prefix"
+EXACT, FOLDED, PREFIX, BIGRAM = "exact", "folded", "prefix", "bigram"
+# Pairs of pieces of words typed without spaces asked about in the first request; beyond that
+# (words of a dozen letters or more), the bigrams of the actual splits are asked in a second one.
+MAX_PAIRS_PROBED = 400
 _TYPO_SUGGESTER = {
     "field": "spelling",
     "suggest_mode": "missing",
@@ -491,10 +558,18 @@ class Word:
     folded: str
     forms: dict = field(default_factory=dict)
     correction: str = ""  # set when the word matched only through a typo correction
+    pieces: set = field(default_factory=set)  # syllables of a word typed without spaces
 
     def folded_forms(self):
-        """Forms to mark in snippets and to join into phrases: not the accented or partial ones."""
+        """Forms to join into phrases: not the accented, partial or bigram ones."""
         return [form for form, (_quality, kind) in self.forms.items() if kind == FOLDED]
+
+    def bigram_forms(self):
+        return [form for form, (_quality, kind) in self.forms.items() if kind == BIGRAM]
+
+    def marks(self):
+        """Folded words to mark in snippets."""
+        return [*self.folded_forms(), *self.pieces]
 
 
 def _query_words(query):
@@ -514,6 +589,81 @@ def _query_words(query):
             word.forms[telex] = (TELEX, FOLDED)
         words.append(word)
     return words
+
+
+def _piece_pairs(folded):
+    """Every pair of adjacent pieces of ``folded`` that may be syllables, as a bigram."""
+    pairs = set()
+    for start in range(len(folded)):
+        for middle in range(start + 2, min(start + MAX_SYLLABLE_LENGTH, len(folded)) + 1):
+            for end in range(middle + 2, min(middle + MAX_SYLLABLE_LENGTH, len(folded)) + 1):
+                pairs.add(f"{folded[start:middle]}_{folded[middle:end]}")
+    return pairs
+
+
+ABOUT_FIELDS = ("title", "names", "tags", "labels")
+
+
+def _coverage_and_about(scored, words):
+    """The built-in backend's factors on a query of several words: the share of words matched,
+    cubed (here: each word missing multiplies by ((n - 1) / n) ** 3, the cube of one word
+    missing, which is exact for one missing word and close for more), and ``ABOUT_ALL`` when the
+    title, other names, tags or labels hold every word. Filters only: nothing more is scored.
+    ``scored`` and the result are plain query dicts."""
+    count = len(words)
+    missing = ((count - 1) / count) ** COVERAGE
+    functions = [{"filter": _present_query(word), "weight": 1 / missing} for word in words]
+    about = {"bool": {"filter": [_about_query(word) for word in words]}}
+    functions.append({"filter": about, "weight": ABOUT_ALL})
+    return {
+        "function_score": {
+            "query": scored,
+            "functions": functions,
+            "score_mode": "multiply",
+            "boost_mode": "multiply",
+            "boost": missing**count,
+        }
+    }
+
+
+def _present_query(word):
+    """Entries holding ``word`` in any of its forms, in any field (a plain query dict)."""
+    ways = []
+    if word.folded_forms():
+        ways.append({"terms": {"spelling": word.folded_forms()}})
+    if word.bigram_forms():
+        ways.append({"terms": {"phrases": word.bigram_forms()}})
+    ways += [
+        {"prefix": {f"{name}_folded": form}}
+        for form, (_q, kind) in word.forms.items()
+        if kind == PREFIX
+        for name in WHOLE_FIELDS
+    ]
+    return {"bool": {"should": ways, "minimum_should_match": 1}}
+
+
+def _about_query(word):
+    """Entries holding ``word`` in their title, other names, tags or facet labels (a plain query dict)."""
+    ways = []
+    for form, (_quality, kind) in word.forms.items():
+        if kind == EXACT:
+            ways += [{"term": {f"{name}_exact": form}} for name in ABOUT_FIELDS]
+        elif kind == FOLDED:
+            ways += [{"term": {f"{name}_folded": form}} for name in ABOUT_FIELDS]
+            ways += [{"term": {f"{name}_joined": form}} for name in JOINED_FIELDS]
+        elif kind == BIGRAM:
+            ways += [{"term": {f"{name}_bigrams": form}} for name in ABOUT_FIELDS]
+        else:
+            ways += [{"prefix": {f"{name}_folded": form}} for name in WHOLE_FIELDS]
+    return {"bool": {"should": ways, "minimum_should_match": 1}}
+
+
+def _known_query(word):
+    """Entries holding any form of a known word: a syllable or run, or a bigram of its syllables."""
+    ways = [Q("terms", spelling=word.folded_forms())] if word.folded_forms() else []
+    if word.bigram_forms():
+        ways.append(Q("terms", phrases=word.bigram_forms()))
+    return Q("bool", should=ways)
 
 
 def _is_partial(word):
@@ -554,6 +704,8 @@ def _word_query(word):
     for form, (quality, kind) in word.forms.items():
         if kind == EXACT:
             ways.append(_term_query([form], _fields("exact"), boost=quality))
+        elif kind == BIGRAM:
+            ways.append(_term_query([form], _fields("bigrams"), boost=quality))
         elif kind == FOLDED:
             ways.append(_term_query([form], _matched_fields(), boost=quality))
         else:
@@ -592,18 +744,6 @@ def _may_be_typo(folded):
     return MIN_FUZZY_LENGTH <= len(folded) <= MAX_FUZZY_LENGTH and folded.isascii() and folded.isalpha()
 
 
-def _required(count):
-    """How many of ``count`` query words an entry must match."""
-    return count if count <= 2 else math.ceil(count * 2 / 3)
-
-
-def _suggestion(query, words):
-    corrections = {word.position: word.correction for word in words if word.correction}
-    if not corrections:
-        return ""
-    return " ".join(corrections.get(position, typed) for position, typed in enumerate(query.exact))
-
-
 def _scope(scope_path):
     return [Q("prefix", path=scope_path)] if scope_path else []
 
@@ -630,24 +770,12 @@ def _filter_queries(filters):
 def _facet_values(buckets):
     counts, labels = {}, {}
     for bucket in buckets:
-        value, _, label = bucket.key.partition(LABEL_SEPARATOR)
+        value, _, label = bucket["key"].partition(LABEL_SEPARATOR)
         # A label renamed since some entries were indexed gives two buckets: count them as one.
-        counts[value] = counts.get(value, 0) + bucket.doc_count
+        counts[value] = counts.get(value, 0) + bucket["doc_count"]
         labels.setdefault(value, label)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], labels[item[0]]))
     return [FacetValue(value=value, label=labels[value], count=count) for value, count in ordered]
-
-
-def _matching_name(title, names, complete, last, last_telex):
-    """The title or other name the typed words begin, highlighted: how the entry was found."""
-    for name in [title, *names]:
-        folded = [fold_diacritics(term) for term in exact_terms(name)]
-        if not all(word in folded for word in complete):
-            continue
-        started = [term for term in folded if term.startswith(last) or (last_telex and term.startswith(last_telex))]
-        if started or "".join(folded).startswith(last):
-            return highlight(name, [*complete, *started])
-    return highlight(title, complete)
 
 
 def _batches(items, size):

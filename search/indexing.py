@@ -159,9 +159,8 @@ def on_unpublish(instance, **kwargs):
 
 @_safely
 def on_delete(instance, **kwargs):
-    # Sent for each page of a deleted subtree, and once per table of a page's class.
-    if isinstance(instance, Page) and type(instance)._meta.concrete_model is Page:
-        write(deleted=[instance.pk])
+    # Sent for each page of a deleted subtree, with the page as a plain Page whatever its kind.
+    write(deleted=[instance.pk])
 
 
 @_safely
@@ -180,7 +179,8 @@ def on_restriction_change(instance, **kwargs):
 def connect():
     page_published.connect(on_publish, dispatch_uid="search.on_publish")
     page_unpublished.connect(on_unpublish, dispatch_uid="search.on_unpublish")
-    post_delete.connect(on_delete, dispatch_uid="search.on_delete")
+    # Only for pages: a receiver for every model would stop Django deleting rows in bulk.
+    post_delete.connect(on_delete, sender=Page, dispatch_uid="search.on_delete")
     post_page_move.connect(on_move, dispatch_uid="search.on_move")
     post_save.connect(on_restriction_change, sender=PageViewRestriction, dispatch_uid="search.on_restriction_save")
     post_delete.connect(on_restriction_change, sender=PageViewRestriction, dispatch_uid="search.on_restriction_delete")

@@ -27,17 +27,27 @@ MAX_JOINED_RUN = 5
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TELEX_TONE_KEYS = set("sfrxj")
 _VOWELS = set("aeiouy")
+# Ð (U+00D0, the Icelandic eth) looks like Đ and is what some keyboards, fonts and PDF copies give
+# for it; Unicode does not fold it to "d". Read it (and its lower case ð) as Đ / đ everywhere.
+_ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
 def exact_terms(text):
     """Syllables in NFC, lower case, with a single tone placement."""
     return [
-        word.lower() for word in _WORD.findall(unify_tone_placement(text or "")) if not word.isdigit() or len(word) < 12
+        word.lower()
+        for word in _WORD.findall(unify_tone_placement(_without_eth(text or "")))
+        if not word.isdigit() or len(word) < 12
     ]
 
 
+def _without_eth(text):
+    # Checking first is several times faster than translating: almost no text holds Ð.
+    return text.translate(_ETH) if "\u00d0" in text or "\u00f0" in text else text
+
+
 def folded_terms(text):
-    return [fold_diacritics(word) for word in exact_terms(text)]
+    return [fold_word(word) for word in exact_terms(text)]
 
 
 def bigrams(terms):
@@ -107,7 +117,7 @@ class AnalysedQuery:
 def analyse_query(query):
     text = clean_query(query)
     exact = exact_terms(text)
-    folded = [fold_diacritics(term) for term in exact]
+    folded = [fold_word(term) for term in exact]
     telex = [telex_to_folded(term) if term.isascii() else None for term in exact]
     return AnalysedQuery(
         text=text,
@@ -145,13 +155,14 @@ SNIPPET_LENGTH = 200
 _MARKED_RUN = MAX_JOINED_RUN
 
 
-@lru_cache(maxsize=65536)
-def _fold_word(word):
-    return fold_diacritics(word)
+@lru_cache(maxsize=262_144)
+def fold_word(word):
+    """``fold_diacritics`` for one word, with Ð read as Đ, remembered: texts repeat a few thousand syllables."""
+    return fold_diacritics(_without_eth(word))
 
 
 def _tokens(text):
-    return [(match.start(), match.end(), _fold_word(match.group())) for match in _WORD.finditer(text)]
+    return [(match.start(), match.end(), fold_word(match.group())) for match in _WORD.finditer(text)]
 
 
 def _marked(tokens, words):
@@ -218,21 +229,27 @@ def _render(passage, length):
 def snippet(passages, words, *, length=SNIPPET_LENGTH):
     """The passage (summary first, then the text) matching most query words, highlighted."""
     words = set(words)
-    best = None
+    best, best_count = None, -1
     for text in passages:
         if not text or not text.strip():
             continue
-        # Reading a passage word by word is the slow part: skip those where no word occurs at all.
-        if best is not None:
-            folded = _fold_fast(text)
-            if not any(word in folded for word in words):
-                continue
-        passage = _Passage(text, words)
-        if best is None or passage.matched > best.matched:
-            best = passage
-            if best.matched >= len(words):
+        count = _quick_count(text, words)
+        if count > best_count:
+            best, best_count = text, count
+            if count >= len(words):
                 break
-    return _render(best, length) if best else ""
+    return highlight(best, words, length=length) if best is not None else ""
+
+
+def _quick_count(text, words):
+    """About how many of ``words`` a passage holds, from its folded text: to choose, not to mark."""
+    folded = _fold_fast(text)
+    found = words.intersection(_WORD.findall(folded))
+    if len(found) < len(words):
+        # Words typed as one ("tranhungdao") are runs of the passage's syllables.
+        joined = "".join(folded.split())
+        found.update(word for word in words - found if len(word) > 3 and word in joined)
+    return len(found)
 
 
 def _folding_table():
@@ -242,6 +259,7 @@ def _folding_table():
             folded = fold_diacritics(chr(code))
             if len(folded) == 1:
                 table[code] = folded
+    table[0xD0] = table[0xF0] = "d"  # Ð, ð: read as Đ, đ
     return table
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from heritage.geo.coords import CoordinateError
 from heritage.geo.distance import parse_near
 from heritage.geo.places import NEAR_SEARCH_WINDOW, order_by_distance
 from heritage.models import HeritagePage, HomePage
+from heritage.templatetags.heritage_tags import entry_url
 
 from .backends import FACETS, SearchRequest, get_backend
 from .forms import MAX_RESULT_WINDOW, SCOPE_CITY, ApiSearchForm, SearchForm
@@ -74,36 +74,15 @@ def request_scope(request, scope_param=""):
     return Scope(path="" if scope_param == SCOPE_CITY else root.path, commune=root.title)
 
 
-class EntryAddresses:
-    """Addresses of indexed entries, from their ``url_path`` and Wagtail's cached site roots.
-
-    An entry belongs to the most specific site holding it, like Wagtail's ``get_url_parts``
-    without a request: from the city site a commune's entry links to the commune's own site.
-    """
-
-    def __init__(self, request):
+def entry_address(request, hit, *, absolute=False):
+    """An entry's link, by the archive's one rule (``heritage_tags.entry_url``): a path on the site
+    serving the request, a full address on another site ("" when no site holds it). ``absolute``
+    always gives a full address (the API); "" becomes None there."""
+    url = entry_url({"request": request}, hit)
+    if absolute and url.startswith("/"):
         site = Site.find_for_request(request)
-        self.site_id = site.pk if site else None
-        self.roots = Site.get_site_root_paths()
-
-    def _parts(self, url_path):
-        for root in self.roots:
-            if url_path and url_path.startswith(root.root_path):
-                path = reverse("wagtail_serve", args=(url_path[len(root.root_path) :],))
-                return root.site_id, root.root_url, path
-        return None
-
-    def for_page(self, url_path):
-        """A path on the site serving the request, a full address on another site, "" when unroutable."""
-        parts = self._parts(url_path)
-        if parts is None:
-            return ""
-        site_id, root_url, path = parts
-        return path if site_id == self.site_id else f"{root_url}{path}"
-
-    def absolute(self, url_path):
-        parts = self._parts(url_path)
-        return f"{parts[1]}{parts[2]}" if parts else None
+        url = f"{site.root_url}{url}" if site else ""
+    return url or (None if absolute else "")
 
 
 @dataclass
@@ -209,11 +188,10 @@ def search_page(request):
         results, page_obj = _search(
             backend, SearchRequest(query=query, filters=filters, scope_path=scope.path), form.cleaned_data["page"]
         )
-        addresses = EntryAddresses(request)
         labels = entry_type_labels()
 
         def result(hit):
-            return Result(hit, addresses.for_page(hit.url_path), labels.get(hit.type, hit.type))
+            return Result(hit, entry_address(request, hit), labels.get(hit.type, hit.type))
 
         suggestions = []
         if query and results.count < FEW_RESULTS:
@@ -276,7 +254,6 @@ def search_api(request):
         )
     )
     hits = order_by_distance(results.hits, near, key="id")[offset : offset + limit] if near else results.hits
-    addresses = EntryAddresses(request)
     for name in FACETS:
         facets[name] = [
             {"value": value.value, "label": str(value.label), "count": value.count}
@@ -291,7 +268,7 @@ def search_api(request):
                     "source_id": hit.source_id,
                     "type": hit.type,
                     "title": hit.title,
-                    "url": addresses.absolute(hit.url_path),
+                    "url": entry_address(request, hit, absolute=True),
                     "snippet": hit.snippet,
                     "score": hit.score,
                     **({"distance_m": round(hit.distance_m) if hit.distance_m is not None else None} if near else {}),
@@ -312,9 +289,8 @@ def suggest_api(request):
     suggestions = []
     if query:
         scope = request_scope(request, form.cleaned_data["scope"])
-        addresses = EntryAddresses(request)
         suggestions = [
-            {"title": hit.title, "url": addresses.absolute(hit.url_path), "type": hit.type}
+            {"title": hit.title, "url": entry_address(request, hit, absolute=True), "type": hit.type}
             for hit in get_backend().suggest(query, scope_path=scope.path, limit=SUGGESTION_LIMIT)
         ]
     return _json({"query": query, "suggestions": suggestions})

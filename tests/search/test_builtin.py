@@ -5,7 +5,7 @@ from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from search.backends import SearchRequest
-from search.builtin import NAMES, SUMMARY, TAGS, TEXT, TITLE, BuiltinBackend, IndexCache, document_terms
+from search.builtin import LABELS, NAMES, SUMMARY, TAGS, TEXT, TITLE, BuiltinBackend, IndexCache, document_terms
 from search.models import SearchEntry, SearchTerm
 
 from .contract import BackendContract
@@ -27,7 +27,7 @@ def document(pk=1, title="", *, names=(), tags=(), summary="", text=(), path="00
         "summary": summary,
         "text": list(text),
         "tags": list(tags),
-        "facets": facets or {"type": [("relic", "di tích")]},
+        "facets": facets or {},
         "path": path,
         "url_path": f"/entry-{pk}/",
         "published_at": None,
@@ -74,6 +74,12 @@ class DocumentTermsTests(SimpleTestCase):
         for term in ["=trangtrinh", "^trangtr", "trangtrinh"]:
             with self.subTest(term=term):
                 self.assertNotIn(term, terms)
+
+    def test_facet_labels_are_searchable_below_the_tags(self):
+        terms = document_terms(document(tags=["nhà Mạc"], facets={"period": [("3", "Nhà Mạc")]}))
+        self.assertEqual(terms["nha_mac"][1], TAGS | LABELS)
+        labels_only = document_terms(document(facets={"period": [("3", "Nhà Mạc")]}))
+        self.assertLess(labels_only["mac"][0], document_terms(document(tags=["nhà Mạc"]))["mac"][0])
 
     def test_empty_and_missing_fields_give_no_terms(self):
         self.assertEqual(document_terms(document(text=["", None, "   "])), {})
@@ -123,3 +129,31 @@ class IndexTests(TestCase):
             suggestions = backend.suggest("dinh")
         self.assertEqual((results.count, results.hits, suggestions), (0, [], []))
         self.assertEqual(len(logs.output), 2)
+
+
+class JoinedWordsTests(TestCase):
+    def test_a_word_typed_without_spaces_also_finds_text_that_mentions_it(self):
+        backend = BuiltinBackend()
+        backend.index_documents(
+            [
+                document(1, "Trần Hưng Đạo"),
+                document(2, "Lễ rước nước", summary="Dân làng tưởng nhớ Trần Hưng Đạo."),
+                document(3, "Chùa làng", summary="Ngôi chùa làng Trần."),
+            ]
+        )
+        results = backend.search(SearchRequest(query="tranhungdao"))
+        self.assertEqual([hit.id for hit in results.hits], [1, 2])
+        self.assertIn("<mark>Trần</mark> <mark>Hưng</mark> <mark>Đạo</mark>", results.hits[1].snippet)
+
+    def test_facet_labels_are_searched_on_their_own_and_with_other_words(self):
+        backend = BuiltinBackend()
+        backend.index_documents(
+            [
+                document(1, "Chùa Đại Trà", tags=["chùa"], facets={"period": [("3", "Nhà Mạc")]}),
+                document(2, "Chùa Lạng Côn", tags=["chùa"], facets={"period": [("5", "Nhà Nguyễn")]}),
+                document(3, "Mạc Đăng Dung", summary="Vua khai sáng nhà Mạc."),
+            ]
+        )
+        results = backend.search(SearchRequest(query="chùa nhà Mạc"))
+        self.assertEqual(results.hits[0].id, 1)
+        self.assertEqual({hit.id for hit in backend.search(SearchRequest(query="nha nguyen")).hits}, {2})

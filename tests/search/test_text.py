@@ -23,6 +23,13 @@ class TermTests(SimpleTestCase):
     def test_folded_terms_drop_every_mark_and_write_d_stroke_as_d(self):
         self.assertEqual(folded_terms("Đền thờ Trần Hưng Đạo"), ["den", "tho", "tran", "hung", "dao"])
 
+    def test_the_look_alike_eth_is_read_as_d_stroke(self):
+        # Ð (U+00D0) and ð (U+00F0), typed or pasted for Đ and đ.
+        self.assertEqual(exact_terms("\u00d0ền \u00f0ình"), exact_terms("Đền đình"))
+        self.assertEqual(folded_terms("\u00d0ền Tân Viên"), ["den", "tan", "vien"])
+        self.assertEqual(analyse_query("\u00d0ền").folded, ["den"])
+        self.assertEqual(highlight("Ðền Tân Viên", ["den"]), "<mark>Ðền</mark> Tân Viên")
+
     def test_exact_terms_keep_marks_so_accents_can_rank(self):
         self.assertNotEqual(exact_terms("Đình Động"), exact_terms("Đình Đông"))
 
