@@ -51,12 +51,22 @@ class FilterValuesField(forms.Field):
         return values[:MAX_FILTER_VALUES]
 
 
+class LenientField(forms.CharField):
+    """A free parameter (scope, page): control characters, a NUL byte included, are dropped, never an error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return "".join(char for char in super().to_python(value) if unicodedata.category(char)[0] != "C")
+
+
 class SearchForm(forms.Form):
     """The public search page's parameters; every combination is valid, nonsense is ignored."""
 
     q = QueryField(label=_("Search for"))
-    scope = forms.CharField(required=False)
-    page = forms.CharField(required=False)
+    scope = LenientField()
+    page = LenientField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
