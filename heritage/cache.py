@@ -24,6 +24,7 @@ from django.utils.cache import patch_response_headers
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import freshness
 from .security import LazyNonce
 
 logger = logging.getLogger(__name__)
@@ -116,9 +117,12 @@ class FullPageCacheMiddleware:
         host = normalize_host(request.get_host(), request.scheme)
         path, query = request.path, request.META.get("QUERY_STRING", "")
         cache = _cache()
+        # Pages also show other pages (related entries, lists, maps): an entry belongs to the
+        # content generation too, so any publish anywhere retires it (heritage.freshness).
+        generation = freshness.generation()
         version = cache.get(_path_key(host, path))
         if version is not None:
-            entry = cache.get(_entry_key(host, path, query, version))
+            entry = cache.get(_entry_key(host, path, query, f"{version}.{generation}"))
             if entry is not None:
                 return self._from_entry(request, entry)
 
@@ -141,7 +145,7 @@ class FullPageCacheMiddleware:
                 ],
                 "nonce": str(nonce) if isinstance(nonce, LazyNonce) and nonce.used else None,
             }
-            cache.set(_entry_key(host, path, query, version), entry, seconds)
+            cache.set(_entry_key(host, path, query, f"{version}.{generation}"), entry, seconds)
             response[HIT_HEADER] = "MISS"
         else:
             response.setdefault(HIT_HEADER, "BYPASS")

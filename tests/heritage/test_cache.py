@@ -7,8 +7,11 @@ from django.test import RequestFactory, TestCase, override_settings
 from django.urls import resolve
 
 from heritage.cache import FullPageCacheMiddleware, PageCacheBackend
+from heritage.models import EntryLink
+from people.models import PersonIndexPage
 from sites.models import RelicIndexPage
 from tests.heritage.factories import build_commune, index_of, publish
+from tests.people.factories import PersonPageFactory
 from tests.sites.factories import RelicPageFactory
 
 HOST = "kienminh.localhost"
@@ -71,6 +74,21 @@ class FullPageCacheTests(TestCase):
         response = self.get(self.index.url)
         self.assertEqual(response["X-Cache"], "MISS")
         self.assertContains(response, "Chùa Mới")
+
+    def test_a_page_shows_a_linked_entry_renamed_after_it_was_cached(self):
+        person = publish(PersonPageFactory(parent=index_of(self.kien_minh, PersonIndexPage), title="Ngô Quyền"))
+        self.relic.links_out.add(EntryLink(target=person, relation="related"))
+        publish(self.relic)
+        self.assertContains(self.get(self.relic.url), "Ngô Quyền")
+        self.assertEqual(self.get(self.relic.url)["X-Cache"], "HIT")
+
+        person.title = "Ngô Vương Quyền"
+        with self.captureOnCommitCallbacks(execute=True):
+            publish(person)
+
+        response = self.get(self.relic.url)
+        self.assertEqual(response["X-Cache"], "MISS")
+        self.assertContains(response, "Ngô Vương Quyền")
 
     def test_unpublishing_purges_the_page(self):
         self.get(self.relic.url)
