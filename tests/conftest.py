@@ -25,6 +25,16 @@ def ensure_migrated_rows():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a rolled-back test must not leave pages, routes or
+    GeoJSON behind for the next one under the same content generation."""
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def _migrated_rows_in_transactional_tests(request):
     """Transactional tests (live server, browser) end with a flush that also empties the rows
     migrations made; the next such test gets them back before it starts."""

@@ -1,9 +1,12 @@
 """Public maps and open GeoJSON, and the admin's helpers for geocoding and photo positions."""
 
+import functools
+import hashlib
 import json
 import math
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -11,11 +14,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_safe
 from wagtail.images import get_image_model
 from wagtail.models import Site
 from wagtail.permissions import policy_registry
 
+from .. import freshness
 from ..models import HeritagePage, HomePage, ProtectionZone
 from . import geocoding
 from .coords import CoordinateError, format_degrees, in_vietnam, parse_degrees, parse_point
@@ -26,6 +31,7 @@ from .places import Addresses, collect, commune_path, filter_points, point_for, 
 GEOJSON_TYPE = "application/geo+json"
 THUMBNAIL_SPEC = "fill-160x120"
 UNLOCATED_SHOWN = 300
+GEOJSON_CACHE_SECONDS = 3600
 
 
 class BadParameter(ValueError):
@@ -65,8 +71,32 @@ def _base_url(request):
     return f"{request.scheme}://{request.get_host()}"
 
 
+def remembered(view):
+    """Keeps a GeoJSON answer until content changes (heritage.freshness) and sends it compressed.
+
+    The whole city at 10 000 entries is seconds of work and megabytes of JSON; the same answer
+    serves every visitor until an editor publishes. GeoJSON holds no secret, so compressing it
+    cannot leak one (unlike pages that carry a CSRF token).
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        digest = hashlib.blake2b(f"{request.get_host()}|{request.get_full_path()}".encode(), digest_size=16)
+        key = f"heritage:geojson:{freshness.generation()}:{digest.hexdigest()}"
+        body = cache.get(key)
+        if body is not None:
+            return HttpResponse(body, content_type=f"{GEOJSON_TYPE}; charset=utf-8")
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            cache.set(key, response.content, GEOJSON_CACHE_SECONDS)
+        return response
+
+    return gzip_page(wrapper)
+
+
 @require_safe
 @cache_control(public=True, max_age=300)
+@remembered
 def entries_geojson(request):
     """``GET /api/geo/entries.geojson``: live entries with a place, filtered by type, rank, commune and bbox."""
     try:
@@ -92,6 +122,7 @@ def entries_geojson(request):
 
 @require_safe
 @cache_control(public=True, max_age=300)
+@remembered
 def entry_geojson(request, source_id):
     """``GET /api/geo/entries/<source_id>.geojson``: one entry's place and its protection zones in force."""
     entry = HeritagePage.objects.live().public().filter(source_id=source_id).first()

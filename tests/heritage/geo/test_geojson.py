@@ -1,5 +1,6 @@
 """Open GeoJSON of the entries and of each entry with its zones, checked with the geojson library."""
 
+import gzip
 import json
 from datetime import date
 
@@ -8,7 +9,7 @@ from django.test import TestCase
 
 from heritage.models import ProtectionZone
 
-from .world import build_world
+from .world import build_world, relic
 
 ZONE = {
     "type": "Polygon",
@@ -37,6 +38,19 @@ class EntriesGeoJSONTests(TestCase):
 
     def titles(self, data):
         return sorted(feature["properties"]["title"] for feature in data["features"])
+
+    def test_the_answer_is_sent_compressed_to_clients_that_accept_it(self):
+        plain = self.client.get("/api/geo/entries.geojson")
+        packed = self.client.get("/api/geo/entries.geojson", HTTP_ACCEPT_ENCODING="gzip")
+        self.assertEqual(packed["Content-Encoding"], "gzip")
+        self.assertEqual(gzip.decompress(packed.content), plain.content)
+
+    def test_a_newly_published_entry_appears_although_the_answer_was_kept(self):
+        before = self.titles(self.get())
+        relic(self.world["kien_minh"], "Đình Mới Dựng", "20.870000", "106.690000")
+        after = self.titles(self.get())
+        self.assertNotIn("Đình Mới Dựng", before)
+        self.assertIn("Đình Mới Dựng", after)
 
     def test_every_entry_with_a_place_is_a_point_feature_with_its_properties(self):
         data = self.get()
