@@ -1,8 +1,6 @@
 import datetime
 import json
 import re
-import sys
-from types import SimpleNamespace
 from unittest import mock
 
 import jsonschema
@@ -13,6 +11,7 @@ from django.urls import reverse
 from heritage import citations
 from heritage.citations import Citation, build_citation, permanent_url, to_bibtex, to_csl_data, to_ris
 from heritage.models import CityHomePage
+from heritage.plaques import plaque_code, short_url
 from sites.models import RelicIndexPage
 from tests.heritage.factories import (
     ProductIndexPageFactory,
@@ -231,9 +230,9 @@ class EntryCitationTests(TestCase):
         self.assertEqual(
             citation.vietnamese,
             f"Ban Văn hóa xã Kiến Minh (2025), Đền Kiến Minh, {settings.WAGTAIL_SITE_NAME}, "
-            f"truy cập ngày 23/11/2026, {self.relic.get_full_url()}",
+            f"truy cập ngày 23/11/2026, {short_url(self.relic)}",
         )
-        self.assertTrue(citation.url.startswith("http://kienminh.localhost/"))
+        self.assertEqual(citation.url, f"{settings.PUBLIC_BASE_URL}/q/{plaque_code(self.relic)}")
 
     def test_citing_an_entry_on_its_own_site_costs_no_query(self):
         request = RequestFactory().get("/", HTTP_HOST=HOST)
@@ -251,17 +250,13 @@ class EntryCitationTests(TestCase):
         product = publish(ProductPageFactory(parent=city_products, title="Nước mắm Cát Hải"))
         self.assertEqual(build_citation(product, today=TODAY).author, settings.WAGTAIL_SITE_NAME)
 
-    def test_the_plaque_short_url_is_preferred_when_plaques_provide_one(self):
-        plaques = SimpleNamespace(short_url=lambda page: f"https://hp.example/q/KM{page.pk}")
-        with mock.patch.dict(sys.modules, {"heritage.plaques": plaques}):
-            self.assertEqual(permanent_url(self.relic), f"https://hp.example/q/KM{self.relic.pk}")
-        no_code = SimpleNamespace(short_url=lambda page: None)
-        with mock.patch.dict(sys.modules, {"heritage.plaques": no_code}):
-            self.assertEqual(permanent_url(self.relic), self.relic.get_full_url())
+    def test_the_plaque_short_url_is_cited_because_it_survives_moves_and_renames(self):
+        self.assertEqual(permanent_url(self.relic), short_url(self.relic))
+        self.assertRegex(permanent_url(self.relic), r"/q/KM-\d{4}$")
 
-    def test_without_plaques_the_page_address_is_used(self):
-        with mock.patch.dict(sys.modules, {"heritage.plaques": None}):
-            self.assertEqual(permanent_url(self.relic), self.relic.get_full_url())
+    def test_an_entry_without_a_plaque_code_is_cited_by_its_page_address(self):
+        self.assertIsNone(short_url(self.draft))
+        self.assertEqual(permanent_url(self.draft), self.draft.get_full_url())
 
     def test_the_entry_page_offers_the_citations_in_a_details_element(self):
         response = self.client.get(self.relic.url, HTTP_HOST=HOST)
