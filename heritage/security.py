@@ -86,6 +86,13 @@ def _inline_style_hashes():
     ]
 
 
+def _tile_sources():
+    """The map tile server (MAP_TILE_URL), where map pages load their tile images; ``{s}``
+    subdomains become a wildcard."""
+    parts = urlsplit(getattr(settings, "MAP_TILE_URL", "").replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
 def _origin(url):
     parts = urlsplit(url or "")
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
@@ -120,7 +127,7 @@ class SecurityHeadersMiddleware:
                 "default-src": ["'self'"],
                 "script-src": script_src,
                 "style-src": ["'self'", *extra, *self.style_hashes],
-                "img-src": ["'self'", "data:", *extra],
+                "img-src": ["'self'", "data:", *extra, *_tile_sources()],
                 "media-src": ["'self'", *extra],
                 "font-src": ["'self'", *extra],
                 "connect-src": ["'self'"],
@@ -140,7 +147,7 @@ class SecurityHeadersMiddleware:
                 "default-src": ["'self'"],
                 "script-src": ["'self'", "'unsafe-inline'", *extra],
                 "style-src": ["'self'", "'unsafe-inline'", *extra],
-                "img-src": ["'self'", "data:", "blob:", *extra],
+                "img-src": ["'self'", "data:", "blob:", *extra, *_tile_sources()],
                 "media-src": ["'self'", "blob:", *extra],
                 "font-src": ["'self'", "data:", *extra],
                 "connect-src": ["'self'"],

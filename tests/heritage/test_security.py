@@ -299,3 +299,11 @@ class TwoFactorTests(TestCase):
         self.assertEqual(response["Location"], "/admin/")
         self.assertTrue(TOTPDevice.objects.get(pk=device.pk).confirmed)
         self.assertEqual(self.client.get("/admin/").status_code, 200)
+
+
+class MapTileSourceTests(TestCase):
+    @override_settings(MAP_TILE_URL="https://{s}.tiles.example.vn/{z}/{x}/{y}.png")
+    def test_the_tile_servers_origin_is_allowed_with_a_wildcard_for_its_subdomains(self):
+        from heritage.security import _tile_sources
+
+        self.assertEqual(_tile_sources(), ["https://*.tiles.example.vn"])
