@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from festivals.models import FestivalIndexPage
 from heritage.models import EntrySource
+from heritage.plaques import short_url
 from people.models import PersonIndexPage
 from sites.models import RecognitionDecision, RelicIndexPage, RelicPhase
 from tests.festivals.factories import FestivalPageFactory
@@ -95,7 +96,7 @@ class ReportTests(TestCase):
             "Địa chí Kiến Thụy",
             "Cách trích dẫn trang này",
             "truy cập ngày",
-            self.relic.get_full_url(),
+            short_url(self.relic),
         ):
             with self.subTest(words=words):
                 self.assertIn(words, text)
