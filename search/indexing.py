@@ -2,8 +2,9 @@
 
 Wagtail's signals drive it: publishing writes the entry from ``page.specific.search_document()``,
 unpublishing and deleting remove it, moving updates the tree and URL paths of the page and of
-everything below it, and adding or removing a view restriction adds or removes the entries it
-covers. Only live, public heritage entries are indexed.
+everything below it, adding or removing a view restriction adds or removes the entries it
+covers, and editing a recording rewrites the entries that use it as their audio guide (its
+transcript is searchable). Only live, public heritage entries are indexed.
 
 The built-in index is always written, in a savepoint of the publishing transaction: it commits or
 rolls back with the page, and it is what searches fall back on when Elasticsearch is down. When
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtailmedia.models import get_media_model
 
 from heritage.models import HeritagePage
 
@@ -176,6 +178,15 @@ def on_restriction_change(instance, **kwargs):
         sync_subtree(page)
 
 
+@_safely
+def on_recording_change(instance, **kwargs):
+    # A transcript is searchable text of every entry that uses the recording as its audio guide.
+    pages = HeritagePage.objects.filter(audio_guides__media=instance).distinct().specific()
+    documents = documents_for(pages)
+    if documents:
+        write(documents)
+
+
 def connect():
     page_published.connect(on_publish, dispatch_uid="search.on_publish")
     page_unpublished.connect(on_unpublish, dispatch_uid="search.on_unpublish")
@@ -184,3 +195,4 @@ def connect():
     post_page_move.connect(on_move, dispatch_uid="search.on_move")
     post_save.connect(on_restriction_change, sender=PageViewRestriction, dispatch_uid="search.on_restriction_save")
     post_delete.connect(on_restriction_change, sender=PageViewRestriction, dispatch_uid="search.on_restriction_delete")
+    post_save.connect(on_recording_change, sender=get_media_model(), dispatch_uid="search.on_recording_save")

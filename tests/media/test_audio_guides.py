@@ -99,6 +99,17 @@ class AudioGuideSearchTests(AudioGuideTestCase):
         ]
         self.assertIn("Đình Đông Khê", titles)
 
+    def test_an_edited_transcript_is_searchable_without_publishing_the_entry_again(self):
+        def snippet(query):
+            results = self.client.get("/api/search/", {"q": query}).json()["results"]
+            text = " ".join(result["snippet"] for result in results if result["id"] == self.relic.pk)
+            return BeautifulSoup(text, "html.parser").get_text()
+
+        self.assertNotIn("kỳ lân", snippet("ky lan da xanh"))
+        self.short_vi.transcript = "Trước sân đình còn đôi kỳ lân đá xanh thời Mạc."
+        self.short_vi.save()
+        self.assertIn("kỳ lân", snippet("ky lan da xanh"))
+
 
 class AudioGuideAdminTests(AudioGuideTestCase):
     def setUp(self):
