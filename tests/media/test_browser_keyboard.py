@@ -64,7 +64,7 @@ def entry_url(base_url, entry):
 def open_entry(browser_page, entry):
     response = browser_page.goto(entry_url(browser_page.base_url, entry))
     assert response.status == 200
-    browser_page.wait_for_function("document.querySelector('[data-player-ready]') !== null")
+    browser_page.wait_for_function("() => document.querySelector('[data-player-ready]') !== null")
 
 
 def tab_to(page, selector, limit=80):
@@ -82,24 +82,24 @@ def test_the_audio_guide_plays_pauses_and_seeks_with_the_keyboard(browser_page, 
 
     tab_to(page, "[data-player-play]")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('[data-player-play]').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_function("() => document.querySelector('[data-player-play]').getAttribute('aria-pressed') === 'true'")
     assert page.evaluate("document.querySelector('.listen audio').paused") is False
 
     page.keyboard.press("Space")
-    page.wait_for_function("document.querySelector('.listen audio').paused")
+    page.wait_for_function("() => document.querySelector('.listen audio').paused")
     assert page.locator("[data-player-play]").get_attribute("aria-pressed") == "false"
 
     tab_to(page, "[data-player-seek]")
-    page.wait_for_function("document.querySelector('[data-player-seek]').max > 0")
+    page.wait_for_function("() => document.querySelector('[data-player-seek]').max > 0")
     before = page.evaluate("document.querySelector('.listen audio').currentTime")
     page.keyboard.press("End")
-    page.wait_for_function(f"document.querySelector('.listen audio').currentTime > {before + 10}")
+    page.wait_for_function(f"() => document.querySelector('.listen audio').currentTime > {before + 10}")
 
     page.keyboard.press("Shift+Tab")
     assert page.evaluate(f"{ACTIVE}.matches('[data-player-back]')")
     at = page.evaluate("document.querySelector('.listen audio').currentTime")
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.querySelector('.listen audio').currentTime <= {at - 9}")
+    page.wait_for_function(f"() => document.querySelector('.listen audio').currentTime <= {at - 9}")
 
     assert page.outside_requests == []
     assert page.console_errors == []
@@ -121,7 +121,7 @@ def test_the_lightbox_opens_pages_keeps_focus_and_closes_with_escape(browser_pag
     page.keyboard.press("ArrowRight")
     assert page.locator(".lightbox__count").inner_text() == "2 / 3"
     page.wait_for_function(
-        "document.querySelector('.lightbox__image').complete && document.querySelector('.lightbox__image').naturalWidth > 0"
+        "() => document.querySelector('.lightbox__image').complete && document.querySelector('.lightbox__image').naturalWidth > 0"
     )
 
     for _ in range(7):

@@ -29,7 +29,7 @@ def test_the_map_shows_clustered_markers_and_reacts_to_the_filter_without_tiles(
     assert browser_page.locator(".marker-cluster").first.inner_text().strip().isdigit()
 
     browser_page.select_option("#map-filter-kind", "product")
-    browser_page.wait_for_function("document.querySelector('[data-site-map]').dataset.visibleCount === '1'")
+    browser_page.wait_for_function("() => document.querySelector('[data-site-map]').dataset.visibleCount === '1'")
     assert browser_page.locator(".marker-cluster").count() == 0
     assert browser_page.locator(".leaflet-marker-icon").count() == 1
     assert "1 mục trên bản đồ" in browser_page.locator("[data-map-count]").inner_text()
