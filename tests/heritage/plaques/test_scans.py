@@ -6,6 +6,7 @@ from django.test import TransactionTestCase
 
 from heritage.models import PlaqueCode, PlaqueScanDay
 from heritage.plaques.scans import count_scan
+from tests.conftest import ensure_migrated_rows
 from tests.heritage.factories import build_commune
 from tests.heritage.plaques.helpers import COMMUNE_HOST, PlaqueTestCase, published_relic
 
@@ -77,6 +78,7 @@ class ConcurrentScanTests(TransactionTestCase):
     def test_simultaneous_first_scans_of_the_day_are_all_counted(self):
         if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):
             self.skipTest("An in-memory SQLite database is not shared between threads; PostgreSQL runs this test.")
+        ensure_migrated_rows()  # an earlier transactional test may have flushed them
         setup = build_commune()
         plaque = PlaqueCode.objects.get(page=published_relic(setup))
         day = datetime.date(2026, 2, 1)
