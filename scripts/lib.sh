@@ -158,7 +158,7 @@ PY
     port="${ES_TEST_PORT:-$(free_port)}"
     # -d returns once the node answers, or fails; wait_for_elasticsearch collects the outcome.
     "${ES_RUN_AS[@]}" env ES_JAVA_HOME="$java_home" ES_PATH_CONF="$ES_RUN_DIR/config" \
-        ES_JAVA_OPTS="-Xms512m -Xmx512m" "$home/bin/elasticsearch" -d -p "$ES_RUN_DIR/pid" \
+        ES_JAVA_OPTS="-Xms${ES_HEAP:-512m} -Xmx${ES_HEAP:-512m}" "$home/bin/elasticsearch" -d -p "$ES_RUN_DIR/pid" \
         -Ediscovery.type=single-node -Expack.security.enabled=false \
         -Ehttp.host=127.0.0.1 "-Ehttp.port=$port" -Etransport.host=127.0.0.1 \
         -Ecluster.routing.allocation.disk.threshold_enabled=false \
