@@ -44,8 +44,6 @@ from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResult
 from .documents import INDEX_SETTINGS, LABEL_SEPARATOR, EntryDocument, build_entry
 from .rules import (
     ABOUT_ALL,
-    ACCENT_MISMATCH,
-    ACCENTED,
     COVERAGE,
     FIELD_WEIGHTS,
     JOINED_FIELDS,
@@ -59,12 +57,12 @@ from .rules import (
     PREFIX_LENGTH,
     SPLIT,
     STARTS_WITH,
-    TELEX,
     TYPO,
     WHOLE_FIELDS,
     WHOLE_NAME,
     matching_name,
     may_split,
+    query_words,
     required,
     split_pieces,
     splits,
@@ -580,22 +578,16 @@ class Word:
 
 
 def _query_words(query):
-    """The query's words (the first ``MAX_WORDS`` different ones) with the forms each may stand for."""
-    words, seen = [], set()
-    for position, (typed, folded, telex) in enumerate(zip(query.exact, query.folded, query.telex, strict=True)):
-        if folded in seen or len(words) >= MAX_WORDS:
-            continue
-        seen.add(folded)
-        word = Word(position, typed, folded)
-        if typed != folded:
-            word.forms[typed] = (ACCENTED, EXACT)
-            word.forms[folded] = (ACCENT_MISMATCH, FOLDED)
-        else:
-            word.forms[folded] = (1.0, FOLDED)
-        if telex and telex != folded:
-            word.forms[telex] = (TELEX, FOLDED)
-        words.append(word)
-    return words
+    """The query's words (``rules.query_words``), each form marked as accented or folded."""
+    return [
+        Word(
+            position,
+            typed,
+            folded,
+            {form: (quality, EXACT if form == typed != folded else FOLDED) for form, quality in forms.items()},
+        )
+        for position, typed, folded, forms in query_words(query)
+    ]
 
 
 def _piece_pairs(folded):
