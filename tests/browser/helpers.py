@@ -32,11 +32,6 @@ def page_path(page):
     return page.get_url_parts()[2]
 
 
-def tile_errors_only(console_errors):
-    """Console errors other than the map tiles the harness blocks ("Failed to load resource")."""
-    return [error for error in console_errors if "Failed to load resource" not in error]
-
-
 @contextmanager
 def guarded_tab(browser, base_url, *, viewport=PHONE_VIEWPORT, **options):
     """A tab in a context of its own (JavaScript off, another user...) with the harness's guards:
