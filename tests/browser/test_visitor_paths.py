@@ -51,6 +51,11 @@ def relic(setup, title, **fields):
     return RelicPageFactory(parent=index_of(setup, RelicIndexPage), title=title, **fields)
 
 
+def index_of_city(index_class):
+    """The city's own index page of one kind (entries that belong to no commune)."""
+    return index_class.objects.child_of(CityHomePage.objects.get()).get()
+
+
 def assert_clean(page):
     assert page.outside_requests == []
     assert page.console_errors == []
@@ -84,10 +89,6 @@ def test_scanning_a_plaque_opens_the_relic_even_after_it_is_renamed_and_moved(br
     assert page.url == page.base_url + "/di-tich/dinh-ca-kien-thuy/"
     assert page.locator("h1").inner_text() == "Đình Kiến Thụy (đình Cả)"
     assert_clean(page)
-
-
-def index_of_city(index_class):
-    return index_class.objects.child_of(CityHomePage.objects.get()).get()
 
 
 def test_an_entry_page_shows_its_story_sources_citation_and_leads_to_related_entries(browser_page, commune):
