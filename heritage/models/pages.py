@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
@@ -157,7 +157,8 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
     is_creatable = False
 
     intro_panels = [
-        FieldPanel("title"),
+        # TitleFieldPanel, not FieldPanel: the admin fills the slug from the title as the editor types.
+        TitleFieldPanel("title"),
         FieldPanel("english_title"),
         FieldPanel("summary"),
         FieldPanel("image"),
