@@ -271,21 +271,22 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         )
 
     def figures(self, *, unnamed_in=()):
-        """``[(page id, title)]`` of the live people this entry is dedicated to (``figure_links``),
-        leaving out those whose name is already part of one of the names ``unnamed_in``.
+        """``[(page id, words)]`` for the live people this entry is dedicated to (``figure_links``):
+        the words of each one's name that none of the names ``unnamed_in`` holds already.
 
         Searched with the entry's facet labels: "temple Tran Hung Dao" finds the temple where he is
-        worshipped, whose own name does not say so; a temple named after him gains nothing, so
-        it does not outrank his own page.
+        worshipped, whose own name does not say so. Words the entry's names hold are left out, so
+        that a temple named after a person does not outrank the person's own page.
         """
         links = self.figure_links().select_related("source", "target").order_by("sort_order", "pk")
         people = [link.source if link.target_id == self.pk else link.target for link in links]
-        said = [f" {' '.join(fold_diacritics(name).split())} " for name in unnamed_in if name]
-        return [
-            (str(person.pk), person.title)
-            for person in people
-            if person.live and not any(f" {' '.join(fold_diacritics(person.title).split())} " in name for name in said)
-        ]
+        said = {word for name in unnamed_in for word in fold_diacritics(name).split()}
+        figures = []
+        for person in people:
+            words = [word for word in person.title.split() if fold_diacritics(word) not in said]
+            if person.live and words:
+                figures.append((str(person.pk), " ".join(words)))
+        return figures
 
     def search_document(self):
         """What this entry offers to the search index; the one place that defines it.
