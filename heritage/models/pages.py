@@ -264,8 +264,8 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         return [guide.media.transcript for guide in guides if guide.media.transcript]
 
     def figure_links(self):
-        """Links naming the people this entry is about without being them: a person worshipped
-        at this relic, a person this festival honours (either end of the link may hold it)."""
+        """Links naming the people this entry is dedicated to without being about them: from a
+        person worshipped at this relic, and from this festival to a person it honours."""
         return EntryLink.objects.filter(
             Q(target=self, relation=LinkRelation.WORSHIPPED_AT) | Q(source=self, relation=LinkRelation.HONOURS)
         )
