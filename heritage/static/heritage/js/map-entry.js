@@ -25,12 +25,24 @@
         document.head.appendChild(script);
     }
 
+    function useMarkerIcons(element) {
+        // Leaflet finds its marker pictures from leaflet.css by name; hashed static names defeat that.
+        if (!element.getAttribute("data-marker-icon")) { return; }
+        L.Icon.Default.imagePath = "";
+        L.Icon.Default.mergeOptions({
+            iconUrl: element.getAttribute("data-marker-icon"),
+            iconRetinaUrl: element.getAttribute("data-marker-icon-2x"),
+            shadowUrl: element.getAttribute("data-marker-shadow")
+        });
+    }
+
     function draw() {
         var lat = Number(box.getAttribute("data-lat"));
         var lon = Number(box.getAttribute("data-lon"));
         var button = box.querySelector("[data-entry-map-show]");
         if (button) { button.remove(); }
         box.classList.add("entry-map--open");
+        useMarkerIcons(box);
         var map = L.map(box, { scrollWheelZoom: false }).setView([lat, lon], 16);
         L.tileLayer(box.getAttribute("data-tile-url"), {
             attribution: box.getAttribute("data-tile-attribution"),

@@ -13,6 +13,18 @@
     var statusLine = document.querySelector("[data-map-status]");
     var center = (container.getAttribute("data-center") || "20.8449,106.6881").split(",").map(Number);
 
+    function useMarkerIcons(element) {
+        // Leaflet finds its marker pictures from leaflet.css by name; hashed static names defeat that.
+        if (!element.getAttribute("data-marker-icon")) { return; }
+        L.Icon.Default.imagePath = "";
+        L.Icon.Default.mergeOptions({
+            iconUrl: element.getAttribute("data-marker-icon"),
+            iconRetinaUrl: element.getAttribute("data-marker-icon-2x"),
+            shadowUrl: element.getAttribute("data-marker-shadow")
+        });
+    }
+
+    useMarkerIcons(container);
     var map = L.map(container, { preferCanvas: true }).setView(center, 11);
     L.tileLayer(container.getAttribute("data-tile-url"), {
         attribution: container.getAttribute("data-tile-attribution"),

@@ -16,6 +16,8 @@
         list.className = "suggest";
         list.hidden = true;
         input.parentNode.appendChild(list);
+        // A search box that controls a popup list is a combobox; aria-expanded is allowed only there.
+        input.setAttribute("role", "combobox");
         input.setAttribute("aria-controls", list.id);
         input.setAttribute("aria-autocomplete", "list");
         input.setAttribute("aria-expanded", "false");
