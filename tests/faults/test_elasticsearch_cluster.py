@@ -1,5 +1,12 @@
-"""One node of a three-node Elasticsearch cluster is killed: searches keep answering from the replicas."""
+"""One node of a three-node Elasticsearch cluster is killed: searches keep answering from the replicas.
 
+The index has the archive's own settings (one shard, ``auto_expand_replicas: 0-1``: one replica on
+a cluster of three). The node holding the primary is killed with SIGKILL; searches sent through a
+surviving node are still answered by Elasticsearch (never by the built-in fallback) with the same
+entries, and the cluster reports the index yellow: readable, one copy missing.
+"""
+
+import signal
 import uuid
 
 import pytest
@@ -36,10 +43,10 @@ def document(pk, word):
         "id": pk,
         "source_id": f"fault-{pk}",
         "type": "relic",
-        "title": f"{word.capitalize()} làng số {pk}",
+        "title": f"{word.capitalize()} số {pk}",
         "names": [],
         "summary": f"Một {word} cổ của xã.",
-        "text": [f"{word} được dựng lại nhiều lần."],
+        "text": [f"{word.capitalize()} được dựng lại nhiều lần."],
         "tags": [],
         "facets": {"type": [("relic", "di tích")]},
         "path": "000100010001",
@@ -55,38 +62,44 @@ def test_searches_answer_from_replicas_after_a_node_is_killed(elasticsearch_clus
     prefix = f"faults-{uuid.uuid4().hex[:8]}"
     writer = ElasticsearchBackend(url=nodes[0].url, index_prefix=prefix, timeout=60, fallback=RefusingFallback())
     documents = [document(pk, WORDS[pk % len(WORDS)]) for pk in range(1, 41)]
-    writer.rebuild(documents)
-    # One primary, a replica on each of the two other nodes.
-    http_json(
-        f"{nodes[0].url}/{writer.alias}/_settings",
-        method="PUT",
-        body={"index": {"auto_expand_replicas": "false", "number_of_replicas": 2}},
-    )
+    assert writer.rebuild(documents) == len(documents)
     health = http_json(f"{nodes[0].url}/_cluster/health/{writer.alias}?wait_for_status=green&timeout=120s", timeout=130)
     assert health["status"] == "green", health
     shards = http_json(f"{nodes[0].url}/_cat/shards/{writer.alias}?format=json")
-    assert len(shards) == 3 and {shard["state"] for shard in shards} == {"STARTED"}, shards
-    primary_node = next(shard["node"] for shard in shards if shard["prirep"] == "p")
+    assert sorted(shard["prirep"] for shard in shards) == ["p", "r"], shards  # a primary and its replica
+    assert {shard["state"] for shard in shards} == {"STARTED"}, shards
+    # The lost copy would be rebuilt on the third node after a minute; the test looks before that.
+    http_json(
+        f"{nodes[0].url}/{writer.alias}/_settings",
+        method="PUT",
+        body={"index": {"unassigned": {"node_left": {"delayed_timeout": "10m"}}}},
+    )
 
-    # The node holding the primary dies; searches go through another node.
+    primary_node = next(shard["node"] for shard in shards if shard["prirep"] == "p")
     victim = next(node for node in nodes if node.name == primary_node)
     survivor = next(node for node in nodes if node is not victim)
     fallback = RefusingFallback()
     reader = ElasticsearchBackend(url=survivor.url, index_prefix=prefix, timeout=60, fallback=fallback)
-    expected = {word: reader.search(SearchRequest(query=word, limit=50)).count for word in WORDS}
-    assert all(expected.values()) and fallback.calls == 0, expected
-    victim.kill()
-    wait_until(lambda: not victim.is_running(), timeout=30, what="the killed node's exit")
+    expected = {}
+    for word in WORDS:
+        results = reader.search(SearchRequest(query=word, limit=50))
+        assert results.backend == "elasticsearch" and results.count == 8, (word, results.backend, results.count)
+        expected[word] = {hit.source_id for hit in results.hits}
 
+    victim.kill(signal.SIGKILL)
+    wait_until(lambda: not victim.is_running(), timeout=30, what="the killed node's exit")
     for _round in range(4):
         for word in WORDS:
             results = reader.search(SearchRequest(query=word, limit=50))
-            assert results.backend == "elasticsearch"
-            assert results.count == expected[word], (word, results.count, expected[word])
-            assert {hit.source_id for hit in results.hits} == {
-                f"fault-{entry['id']}" for entry in documents if entry["title"].lower().startswith(word)
-            }
+            assert results.backend == "elasticsearch", (word, results.backend)
+            assert {hit.source_id for hit in results.hits} == expected[word], word
     assert fallback.calls == 0, "a search fell back to the built-in backend while two nodes were up"
-    # The cluster itself knows it lost a node and keeps the index readable (yellow: a copy is missing).
-    health = http_json(f"{survivor.url}/_cluster/health/{reader.alias}?wait_for_nodes=2&timeout=60s", timeout=70)
-    assert health["number_of_nodes"] == 2 and health["status"] in {"yellow", "green"}, health
+
+    health = http_json(
+        f"{survivor.url}/_cluster/health/{reader.alias}?wait_for_nodes=2&wait_for_status=yellow&timeout=60s", timeout=70
+    )
+    assert (health["number_of_nodes"], health["status"]) == (2, "yellow"), health
+    assert health["active_primary_shards"] == 1 and health["unassigned_shards"] == 1, health
+    # And the searches still answer once the cluster has settled without the node.
+    results = reader.search(SearchRequest(query=WORDS[0], limit=50))
+    assert results.backend == "elasticsearch" and {hit.source_id for hit in results.hits} == expected[WORDS[0]]
