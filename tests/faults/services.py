@@ -382,7 +382,7 @@ class PostgresServer:
 class SiteServer:
     """The site in gunicorn (deploy/gunicorn.conf.py) with the production settings, on a loopback port."""
 
-    def __init__(self, database_url, *, settings_module="tests.faults.server_settings", workers=2, threads=2):
+    def __init__(self, database_url, *, settings_module="tests.faults.server_settings", workers=1, threads=4):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.dir = Path(tempfile.mkdtemp(prefix="heritage-faults-site-"))
@@ -406,13 +406,6 @@ class SiteServer:
         }
         self.env.pop("ELASTICSEARCH_URL", None)
         self.process = None
-
-    def manage(self, *args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, check=False
-        )
-        if result.returncode:
-            raise ServiceError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
 
     def start(self, timeout=180):
         self.log = open(self.dir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in stop()

@@ -7,9 +7,11 @@ request checks its persistent connection before use and opens a new one. While t
 stopped, pages answer 503 with the "briefly unavailable" page, and again 200 once it is back.
 """
 
+import io
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from festivals.models import FestivalIndexPage
@@ -39,7 +41,10 @@ def site(postgres_server):
     started(lambda: postgres_server.copy_database(connection.settings_dict))
     server = SiteServer(postgres_server.url)
     try:
-        started(lambda: server.manage("createcachetable"))  # production caches in the database
+        # Production caches in the database (settings/production.py): its table, as createcachetable makes it.
+        ddl = io.StringIO()
+        call_command("createcachetable", "heritage_cache", dry_run=True, stdout=ddl)
+        started(lambda: postgres_server.psql(ddl.getvalue()))
         started(server.start)
         yield server, content
     finally:
