@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("heritage.student_urls")),
 ]
 
+# A database that does not answer gets a 503, a full disk a 507 (heritage/outages.py, docs/faults.md).
+handler500 = "heritage.outages.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -96,7 +96,7 @@ def test_defaults_use_whitenoise_the_database_cache_and_disk_uploads():
         "whitenoise.middleware.WhiteNoiseMiddleware",
     ]
     assert shown["storages"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    assert shown["storages"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert shown["storages"]["default"]["BACKEND"] == "media.storage.FileSystemStorage"
     assert shown["cache"] == "django.core.cache.backends.db.DatabaseCache"
     assert shown["full_page_cache"] is True
     assert shown["hsts"] == 31_536_000
