@@ -327,10 +327,11 @@ def set_up(stack, args):
         manage(env, "createcachetable")
     log("loading the demo content")
     manage(env, "load_demo_data", "--port", str(port), "-v", "0")
-    last_id = f"km-r001-load{args.entries_per_commune - 1:04d}"
+    last_id = f"-load{args.entries_per_commune - 1:04d}"
     present = (
-        "from heritage.models.pages import HeritagePage\n"
-        f"print('PRESENT' if HeritagePage.objects.filter(source_id={last_id!r}).exists() else 'ABSENT')"
+        "from heritage.demo import COMMUNES\nfrom heritage.models.pages import HeritagePage\n"
+        f"found = HeritagePage.objects.filter(source_id__endswith={last_id!r}).count()\n"
+        "print('PRESENT' if found == len(COMMUNES) else 'ABSENT')"
     )
     if args.entries_per_commune and "PRESENT" in manage(env, "shell", "-v", "0", "-c", present):
         log(f"the {args.entries_per_commune} synthetic entries per commune are there already (an earlier run)")
