@@ -4,6 +4,10 @@ A staff member who has set up an authenticator (``/admin/2fa/setup/``) is asked 
 code after their password before any admin page opens (``/admin/2fa/verify/``). With
 ``TWO_FACTOR_REQUIRED`` every admin user must set one up first. The codes are checked by
 django-otp, which also slows down repeated wrong codes.
+
+Setting up an authenticator also gives ten backup codes (django-otp's static tokens), shown once:
+each opens the admin once when the phone is lost. ``/admin/2fa/backup-codes/`` tells how many are
+left and replaces them all with new ones.
 """
 
 from base64 import b32encode
@@ -19,8 +23,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+BACKUP_CODES = 10
 VERIFY_PATH = "/admin/2fa/verify/"
 SETUP_PATH = "/admin/2fa/setup/"
 OPEN_PATHS = (VERIFY_PATH, SETUP_PATH, "/admin/login/", "/admin/logout/", "/admin/password_reset/", "/admin/jsi18n/")
@@ -50,7 +56,7 @@ class TwoFactorMiddleware:
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label=_("Code from your authenticator app"),
+        label=_("Code from your authenticator app, or a backup code"),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
@@ -92,7 +98,7 @@ def setup(request):
             device.save()
             TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
             otp_login(request, device)
-            return redirect("/admin/")
+            return _show_backup_codes(request, new_backup_codes(request.user))
         form.add_error("token", _("This code is wrong or has expired."))
     context = {
         "form": form,
@@ -104,7 +110,35 @@ def setup(request):
     return TemplateResponse(request, "heritage/twofactor.html", context)
 
 
+def new_backup_codes(user):
+    """Replace the user's backup codes with ``BACKUP_CODES`` new ones; returns them (they are shown once)."""
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="backup", defaults={"confirmed": True})
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def _show_backup_codes(request, codes):
+    context = {"title": _("Backup codes"), "codes": codes, "remaining": len(codes)}
+    return TemplateResponse(request, "heritage/twofactor_backup_codes.html", context)
+
+
+@login_required(login_url="/admin/login/")
+def backup_codes(request):
+    """How many backup codes are left; a POST replaces them all (the middleware has asked for a
+    second factor first, so only someone who passed it can see new codes)."""
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect(SETUP_PATH)
+    if request.method == "POST":
+        return _show_backup_codes(request, new_backup_codes(request.user))
+    remaining = StaticToken.objects.filter(device__user=request.user, device__confirmed=True).count()
+    context = {"title": _("Backup codes"), "codes": [], "remaining": remaining}
+    return TemplateResponse(request, "heritage/twofactor_backup_codes.html", context)
+
+
 urlpatterns = [
     path("admin/2fa/verify/", verify, name="twofactor_verify"),
     path("admin/2fa/setup/", setup, name="twofactor_setup"),
+    path("admin/2fa/backup-codes/", backup_codes, name="twofactor_backup_codes"),
 ]

@@ -1,5 +1,7 @@
 """Admin menus for the archive's taxonomy and bibliography."""
 
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.models import register_form_field_override
@@ -11,9 +13,25 @@ from .geo import wagtail_hooks as geo_hooks  # noqa: F401 - registers the map ad
 from .models import Commune, Period, Source, Village
 
 # The admin builds slugs from titles in the browser. Its transliteration maps "đ" to "dj" (the
-# Serbian rule), so "Đình Đông Khê" would become "djinh-djong-khe"; Vietnamese writes it "d".
+# Serbian rule), so "Đình Đông Khê" would become "djinh-djong-khe"; Vietnamese writes it "d". It
+# knows no Vietnamese vowel with a tone mark either and drops them ("Đền thờ" → "dn-th"), so every
+# accented vowel becomes its bare letter first, and combining marks (titles typed decomposed) go.
 # The same rule runs on the server in heritage.text.slugify_vi.
-VIETNAMESE_SLUG_FORMATTERS = [("đ", "d"), ("Đ", "D")]
+VIETNAMESE_LETTERS = "ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĨĩŨũƠơƯư" + "".join(map(chr, range(0x1EA0, 0x1EFA)))
+
+
+def _bare_letter(letter):
+    return "".join(char for char in unicodedata.normalize("NFD", letter) if not unicodedata.combining(char))
+
+
+def _vowel_formatters():
+    accented = {}
+    for letter in VIETNAMESE_LETTERS:
+        accented.setdefault(_bare_letter(letter), []).append(letter)
+    return [(f"[{''.join(letters)}]", bare) for bare, letters in sorted(accented.items())]
+
+
+VIETNAMESE_SLUG_FORMATTERS = [("đ", "d"), ("Đ", "D"), *_vowel_formatters(), ("[\u0300-\u036f]", "")]
 register_form_field_override(
     models.SlugField,
     override={"widget": SlugInput(formatters=VIETNAMESE_SLUG_FORMATTERS)},

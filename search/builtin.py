@@ -45,8 +45,6 @@ from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResult
 from .models import SearchEntry, SearchIndexState, SearchTerm, SearchText
 from .rules import (
     ABOUT_ALL,
-    ACCENT_MISMATCH,
-    ACCENTED,
     COVERAGE,
     MAX_LIMIT,
     MAX_OFFSET,
@@ -518,20 +516,11 @@ class BuiltinBackend(SearchBackend):
     def _words(self, query, cache, total):
         """The query's words with the index terms each may stand for; words the index lacks are dropped."""
         words = []
-        seen = set()
-        for position, (typed, folded, telex) in enumerate(zip(query.exact, query.folded, query.telex, strict=True)):
-            if folded in seen or len(words) >= MAX_WORDS:
-                continue
-            seen.add(folded)
-            word = Word(position, typed, folded)
-            if typed != folded:
-                word.forms[typed] = (ACCENTED, folded)
-                word.forms[folded] = (ACCENT_MISMATCH, folded)
-            else:
-                word.forms[folded] = (1.0, folded)
-            if telex and telex != folded:
-                word.forms[telex] = (TELEX, telex)
-            words.append(word)
+        for position, typed, folded, forms in rules.query_words(query):
+            # Each form's document frequency is read under its folded spelling.
+            bases = {typed: folded, folded: folded}
+            forms = {form: (quality, bases.get(form, form)) for form, quality in forms.items()}
+            words.append(Word(position, typed, folded, forms))
         postings = cache.postings({term for word in words for term in word.forms})
         known = {term: len(weights) for term, weights in postings.items()}
         split = self._split_joined(words, cache)

@@ -44,8 +44,6 @@ from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResult
 from .documents import INDEX_SETTINGS, LABEL_SEPARATOR, EntryDocument, build_entry
 from .rules import (
     ABOUT_ALL,
-    ACCENT_MISMATCH,
-    ACCENTED,
     COVERAGE,
     FIELD_WEIGHTS,
     JOINED_FIELDS,
@@ -59,12 +57,12 @@ from .rules import (
     PREFIX_LENGTH,
     SPLIT,
     STARTS_WITH,
-    TELEX,
     TYPO,
     WHOLE_FIELDS,
     WHOLE_NAME,
     matching_name,
     may_split,
+    query_words,
     required,
     split_pieces,
     splits,
@@ -320,61 +318,68 @@ class ElasticsearchBackend(SearchBackend):
         scope = _scope(str(request.scope_path or ""))
         query = analyse_query(str(request.query or ""))
 
-        def results_search(words):
-            search = Search(using=self.client, index=self.alias).extra(track_total_hits=True)
-            search = search.source(["id", "source_id", "type", "title", "url_path", "summary", "text"])
+        def searches(words):
+            """The page of hits, scored, and the count with the facets: two requests the node runs
+            side by side. The second needs no scores, so it runs in filter context, where the
+            node skips scoring and caches what it can; the first need not count every match."""
+            base = Search(using=self.client, index=self.alias)
             if not words:  # browsing: everything in scope, newest first
-                search = search.query(Q("bool", filter=scope))
-                search = search.sort({"published_at": {"order": "desc", "missing": "_last"}}, "title", "id")
+                matched = Q("bool", filter=scope)
+                hits = base.query(matched).sort({"published_at": {"order": "desc", "missing": "_last"}}, "title", "id")
             else:
-                matched = Q(
+                any_words = Q(
                     "bool", should=[_word_query(word) for word in words], minimum_should_match=required(len(words))
                 )
-                scored = Q("bool", must=[matched], should=_phrase_queries(words), filter=scope).to_dict()
+                matched = Q("bool", filter=[any_words, *scope])
+                scored = Q("bool", must=[any_words], should=_phrase_queries(words), filter=scope).to_dict()
                 if len(words) > 1:
                     scored = _coverage_and_about(scored, words)
                 # Plain dicts: elasticsearch.dsl objects cost more to build than the search takes.
-                search = search.extra(query=scored)
-                search = search.sort("_score", "title", "id")
+                hits = base.extra(query=scored).sort("_score", "title", "id")
             # Keep within the window Elasticsearch pages through; past it, the count alone.
             size = max(0, min(limit, RESULT_WINDOW - offset))
-            search = search.extra(from_=offset if size else 0, size=size)
+            hits = hits.source(["id", "source_id", "type", "title", "url_path", "summary", "text"])
+            hits = hits.extra(from_=offset if size else 0, size=size, track_total_hits=False)
+            counted = base.query(matched).extra(size=0, track_total_hits=True)
             if filters:
-                search = search.post_filter(Q("bool", filter=list(filters.values())))
+                chosen = Q("bool", filter=list(filters.values()))
+                hits = hits.post_filter(chosen)
+                counted = counted.post_filter(chosen)
             for name in FACETS:
                 others = [clause for other, clause in filters.items() if other != name]
-                search.aggs.bucket(name, "filter", Q("bool", filter=others)).bucket(
+                counted.aggs.bucket(name, "filter", Q("bool", filter=others)).bucket(
                     "values", "terms", field=f"facet_labels.{name}", size=MAX_FACET_VALUES
                 )
-            return search
+            return [hits, counted]
+
+        def run(*requests):
+            multi = MultiSearch(using=self.client, index=self.alias)
+            for request in requests:
+                multi = multi.add(request)
+            return multi.execute()
 
         words, did_you_mean = [], ""
         if query.is_empty:
-            response = results_search([]).execute()
+            response, counted = run(*searches([]))
         else:
             words = _query_words(query)
             # Most queries hold only words the index knows: search for them in the same round
             # trip as the probe, and search again only when the probe changed the words.
-            probe, response = (
-                MultiSearch(using=self.client, index=self.alias)
-                .add(self._probe(words, query))
-                .add(results_search(words))
-                .execute()
-            )
+            probe, response, counted = run(self._probe(words, query), *searches(words))
             split = self._split_joined(words, probe)
             kept = self._kept_words(words, probe)
             did_you_mean = suggestion(query, kept)
             if not kept:
                 return SearchResults(facets={name: [] for name in FACETS}, suggestion=did_you_mean, backend=self.name)
             if split or len(kept) < len(words) or any(word.correction or _is_partial(word) for word in kept):
-                response = results_search(kept).execute()
+                response, counted = run(*searches(kept))
             words = kept
         marked = [form for word in words for form in word.marks()]
-        body = response.to_dict()
+        body, totals = response.to_dict(), counted.to_dict()
         return SearchResults(
-            count=body["hits"]["total"]["value"],
+            count=totals["hits"]["total"]["value"],
             hits=[self._hit(hit, marked) for hit in body["hits"]["hits"]],
-            facets={name: _facet_values(body["aggregations"][name]["values"]["buckets"]) for name in FACETS},
+            facets={name: _facet_values(totals["aggregations"][name]["values"]["buckets"]) for name in FACETS},
             suggestion=did_you_mean,
             backend=self.name,
         )
@@ -573,22 +578,16 @@ class Word:
 
 
 def _query_words(query):
-    """The query's words (the first ``MAX_WORDS`` different ones) with the forms each may stand for."""
-    words, seen = [], set()
-    for position, (typed, folded, telex) in enumerate(zip(query.exact, query.folded, query.telex, strict=True)):
-        if folded in seen or len(words) >= MAX_WORDS:
-            continue
-        seen.add(folded)
-        word = Word(position, typed, folded)
-        if typed != folded:
-            word.forms[typed] = (ACCENTED, EXACT)
-            word.forms[folded] = (ACCENT_MISMATCH, FOLDED)
-        else:
-            word.forms[folded] = (1.0, FOLDED)
-        if telex and telex != folded:
-            word.forms[telex] = (TELEX, FOLDED)
-        words.append(word)
-    return words
+    """The query's words (``rules.query_words``), each form marked as accented or folded."""
+    return [
+        Word(
+            position,
+            typed,
+            folded,
+            {form: (quality, EXACT if form == typed != folded else FOLDED) for form, quality in forms.items()},
+        )
+        for position, typed, folded, forms in query_words(query)
+    ]
 
 
 def _piece_pairs(folded):

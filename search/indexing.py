@@ -4,7 +4,8 @@ Wagtail's signals drive it: publishing writes the entry from ``page.specific.sea
 unpublishing and deleting remove it, moving updates the tree and URL paths of the page and of
 everything below it, adding or removing a view restriction adds or removes the entries it
 covers, and editing a recording rewrites the entries that use it as their audio guide (its
-transcript is searchable). Only live, public heritage entries are indexed.
+transcript is searchable). Publishing or unpublishing a person rewrites the relics where the person
+is worshipped and the festivals that honour them: their documents carry the person's name. Only live, public heritage entries are indexed.
 
 The built-in index is always written, in a savepoint of the publishing transaction: it commits or
 rolls back with the page, and it is what searches fall back on when Elasticsearch is down. When
@@ -17,12 +18,13 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtailmedia.models import get_media_model
 
-from heritage.models import HeritagePage
+from heritage.models import EntryLink, HeritagePage, LinkRelation
 
 from .backends import get_backend
 from .builtin import BuiltinBackend
@@ -144,11 +146,20 @@ def _safely(handler):
     return run
 
 
+def dedicated_to(page):
+    """Entries whose documents name ``page`` as a figure they are dedicated to (``HeritagePage.figures``)."""
+    links = EntryLink.objects.filter(
+        Q(source=page, relation=LinkRelation.WORSHIPPED_AT) | Q(target=page, relation=LinkRelation.HONOURS)
+    )
+    ids = {pk for pair in links.values_list("source_id", "target_id") for pk in pair} - {page.pk}
+    return HeritagePage.objects.filter(pk__in=ids).specific()
+
+
 @_safely
 def on_publish(instance, **kwargs):
     if isinstance(instance, HeritagePage):
         documents = documents_for([instance])
-        write(documents, [] if documents else [instance.pk])
+        write(documents + documents_for(dedicated_to(instance)), [] if documents else [instance.pk])
     if instance.numchild:
         # A new slug changes the URLs below; republishing also repairs entries a failure missed.
         sync_subtree(instance)
@@ -156,7 +167,7 @@ def on_publish(instance, **kwargs):
 
 @_safely
 def on_unpublish(instance, **kwargs):
-    write(deleted=[instance.pk])
+    write(documents_for(dedicated_to(instance)), [instance.pk])
 
 
 @_safely

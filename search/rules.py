@@ -60,6 +60,23 @@ def facet_labels(facets):
     return labels
 
 
+def query_words(query):
+    """The words of an analysed query that are searched, the first ``MAX_WORDS`` different ones,
+    as ``(position, typed, folded, forms)``: ``forms`` maps what each word may stand for to how
+    much a match counts: the word as typed, its folded form (a lesser match when accents were
+    typed), and its reading as Telex typed without an input method ("ddinhf": đình)."""
+    words, seen = [], set()
+    for position, (typed, folded, telex) in enumerate(zip(query.exact, query.folded, query.telex, strict=True)):
+        if folded in seen or len(words) >= MAX_WORDS:
+            continue
+        seen.add(folded)
+        forms = {typed: ACCENTED, folded: ACCENT_MISMATCH} if typed != folded else {folded: 1.0}
+        if telex and telex != folded:
+            forms[telex] = TELEX
+        words.append((position, typed, folded, forms))
+    return words
+
+
 def may_split(folded):
     """Whether a query word may be syllables typed without spaces ("tranhungdao")."""
     return len(folded) >= MIN_SPLIT_LENGTH and folded.isascii()

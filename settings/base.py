@@ -182,7 +182,7 @@ MIDDLEWARE[MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
 ]
 AUTHENTICATION_BACKENDS = ["heritage.security.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 # Optional two-step sign-in for staff (heritage/twofactor.py); TWO_FACTOR_REQUIRED makes it compulsory.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
 MIDDLEWARE[MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1 : 0] = [
     "django_otp.middleware.OTPMiddleware",
     "heritage.twofactor.TwoFactorMiddleware",

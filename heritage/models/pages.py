@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
@@ -28,7 +28,7 @@ from ..geo.distance import parse_near
 from ..geo.panels import LocationPanel
 from ..geo.places import order_by_distance
 from ..home_sections import home_sections
-from ..text import normalize_text, slugify_vi
+from ..text import fold_diacritics, normalize_text, slugify_vi
 from ..timeline.events import TimelineEvent
 from .taxonomy import Commune, Period, Source, Village
 
@@ -157,7 +157,8 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
     is_creatable = False
 
     intro_panels = [
-        FieldPanel("title"),
+        # TitleFieldPanel, not FieldPanel: the admin fills the slug from the title as the editor types.
+        TitleFieldPanel("title"),
         FieldPanel("english_title"),
         FieldPanel("summary"),
         FieldPanel("image"),
@@ -262,19 +263,43 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         guides = self.audio_guides.select_related("media").order_by("sort_order", "pk")
         return [guide.media.transcript for guide in guides if guide.media.transcript]
 
+    def figure_links(self):
+        """Links naming the people this entry is about without being them: a person worshipped
+        at this relic, a person this festival honours (either end of the link may hold it)."""
+        return EntryLink.objects.filter(
+            Q(target=self, relation=LinkRelation.WORSHIPPED_AT) | Q(source=self, relation=LinkRelation.HONOURS)
+        )
+
+    def figures(self, *, unnamed_in=()):
+        """``[(page id, title)]`` of the live people this entry is dedicated to (``figure_links``),
+        leaving out those whose name is already part of one of the names ``unnamed_in``.
+
+        Searched with the entry's facet labels: "temple Tran Hung Dao" finds the temple where he is
+        worshipped, whose own name does not say so; a temple named after him gains nothing, so
+        it does not outrank his own page.
+        """
+        links = self.figure_links().select_related("source", "target").order_by("sort_order", "pk")
+        people = [link.source if link.target_id == self.pk else link.target for link in links]
+        said = [f" {' '.join(fold_diacritics(name).split())} " for name in unnamed_in if name]
+        return [
+            (str(person.pk), person.title)
+            for person in people
+            if person.live and not any(f" {' '.join(fold_diacritics(person.title).split())} " in name for name in said)
+        ]
+
     def search_document(self):
         """What this entry offers to the search index; the one place that defines it.
 
         Kinds extend it: names that find the entry, text that mentions things, and facets
         (filterable values with display labels) that the search page counts.
         """
+        names = [name.name for name in self.other_names.all()] + ([self.english_title] if self.english_title else [])
         return {
             "id": self.pk,
             "source_id": self.source_id,
             "type": self.entry_type,
             "title": self.title,
-            "names": [name.name for name in self.other_names.all()]
-            + ([self.english_title] if self.english_title else []),
+            "names": names,
             "summary": self.summary,
             "text": self.searchable_text("body") + self.audio_guide_transcripts(),
             "tags": [tag.name for tag in self.tags.all()],
@@ -282,6 +307,7 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
                 "type": [(self.entry_type, str(self._meta.verbose_name))],
                 "village": [(str(self.village_id), self.village.name)] if self.village_id else [],
                 "period": [(str(self.period_id), self.period.name)] if self.period_id else [],
+                "figure": self.figures(unnamed_in=[self.title, *names]),
             },
             "path": self.path,
             "url_path": self.url_path,

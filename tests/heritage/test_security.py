@@ -296,9 +296,59 @@ class TwoFactorTests(TestCase):
         self.assertFalse(TOTPDevice.objects.filter(user=self.user, confirmed=True).exists())
         self.unthrottle(device)
         response = self.client.post("/admin/2fa/setup/", {"token": self.current_code(device)})
-        self.assertEqual(response["Location"], "/admin/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(response.context["codes"]), 10)
         self.assertTrue(TOTPDevice.objects.get(pk=device.pk).confirmed)
         self.assertEqual(self.client.get("/admin/").status_code, 200)
+
+    def backup_codes(self):
+        """Set up an authenticator as the setup page does; returns the backup codes it showed."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        self.client.get("/admin/2fa/setup/")
+        device = TOTPDevice.objects.get(user=self.user, confirmed=False)
+        return self.client.post("/admin/2fa/setup/", {"token": self.current_code(device)}).context["codes"]
+
+    def test_a_backup_code_opens_the_admin_once(self):
+        codes = self.backup_codes()
+        self.client.logout()
+        self.client.force_login(self.user)
+        self.assertEqual(self.client.get("/admin/").status_code, 302)
+        accepted = self.client.post("/admin/2fa/verify/", {"token": codes[0], "next": "/admin/"})
+        self.assertEqual((accepted.status_code, accepted["Location"]), (302, "/admin/"))
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+        self.assertContains(self.client.get("/admin/2fa/backup-codes/"), "9")
+
+        self.client.logout()
+        self.client.force_login(self.user)
+        refused = self.client.post("/admin/2fa/verify/", {"token": codes[0], "next": "/admin/"})
+        self.assertEqual(refused.status_code, 200)
+        self.assertIn("token", refused.context["form"].errors)
+        self.assertEqual(self.client.get("/admin/").status_code, 302)
+
+    def test_new_backup_codes_replace_the_old_ones(self):
+        from django_otp import devices_for_user
+
+        old = self.backup_codes()
+        new = self.client.post("/admin/2fa/backup-codes/").context["codes"]
+        self.assertEqual(len(new), 10)
+        self.assertFalse(set(old) & set(new))
+        self.client.logout()
+        self.client.force_login(self.user)
+        self.assertEqual(self.client.post("/admin/2fa/verify/", {"token": old[1]}).status_code, 200)
+        for device in devices_for_user(self.user):  # a wrong code slows down the next attempt
+            self.unthrottle(device)
+        self.assertEqual(self.client.post("/admin/2fa/verify/", {"token": new[1]}).status_code, 302)
+
+    def test_backup_codes_cannot_be_read_before_the_second_step(self):
+        self.backup_codes()
+        self.client.logout()
+        self.client.force_login(self.user)
+        response = self.client.post("/admin/2fa/backup-codes/")
+        self.assertEqual(response["Location"], "/admin/2fa/verify/?next=/admin/2fa/backup-codes/")
+
+    def test_without_an_authenticator_there_are_no_backup_codes(self):
+        self.assertEqual(self.client.get("/admin/2fa/backup-codes/")["Location"], "/admin/2fa/setup/")
 
 
 class MapTileSourceTests(TestCase):

@@ -19,7 +19,7 @@ import unicodedata
 from wagtail.models import PageViewRestriction
 
 from festivals.models import FestivalIndexPage
-from heritage.models import EntryName, ProductIndexPage
+from heritage.models import EntryLink, EntryName, LinkRelation, ProductIndexPage
 from people.models import PersonIndexPage
 from search.backends import FACETS, SearchRequest, SearchResults
 from search.indexing import documents_for
@@ -99,6 +99,9 @@ class BackendContract:
             summary="Nhà thơ, nhà giáo thời Mạc, đỗ Trạng nguyên năm 1535.",
         )
         EntryName.objects.create(page=cls.scholar, name="Trạng Trình", kind="title")
+        # Its title does not name the scholar worshipped there; the link does.
+        cls.shrine = RelicPageFactory(parent=relics, title="Miếu Cả", summary="Ngôi miếu nhỏ đầu làng.")
+        EntryLink.objects.create(source=cls.scholar, target=cls.shrine, relation=LinkRelation.WORSHIPPED_AT)
 
         cls.dinh_dong_heavy = RelicPageFactory(
             parent=relics,
@@ -150,6 +153,7 @@ class BackendContract:
             cls.hero,
             cls.procession,
             cls.scholar,
+            cls.shrine,
             cls.dinh_dong_heavy,
             cls.dinh_dong_level,
             cls.buffalo_festival,
@@ -274,6 +278,13 @@ class BackendContract:
         self.assertFirst("trang trinh", self.scholar)
         self.assertFirst("Đức Thánh Trần", self.temple)
 
+    def test_the_people_a_relic_is_dedicated_to_find_it_below_their_own_page(self):
+        self.assertFirst("miếu Nguyễn Bỉnh Khiêm", self.shrine)
+        self.assertFirst("mieu nguyen binh khiem", self.shrine)
+        ids = self.ids("Nguyễn Bỉnh Khiêm")
+        self.assertEqual(ids[0], self.scholar.pk)
+        self.assertIn(self.shrine.pk, ids)
+
     def test_english_names_and_tags_find_the_entry(self):
         self.assertFirst("buffalo fighting festival", self.buffalo_festival)
         self.assertFirst("Communal House", self.dinh_dong_level)
@@ -369,7 +380,7 @@ class BackendContract:
             {self.procession.pk, self.buffalo_festival.pk, self.other_commune_festival.pk},
         )
         self.assertEqual(results.count, 3)
-        self.assertEqual(self.facet(results, "type")["relic"], 7)
+        self.assertEqual(self.facet(results, "type")["relic"], 8)
         scoped = self.search("", scope_path=self.an_khanh.home.path)
         self.assertEqual(scoped.count, 2)
 

@@ -6,12 +6,15 @@ from django.test import TestCase, override_settings
 from wagtail.models import Page, PageViewRestriction
 
 from festivals.models import FestivalIndexPage
+from heritage.models import EntryLink, LinkRelation
+from people.models import PersonIndexPage
 from search.backends import SearchBackend, SearchRequest, SearchResults
 from search.builtin import BuiltinBackend
 from search.models import SearchEntry
 from sites.models import RelicIndexPage
 from tests.festivals.factories import FestivalPageFactory
 from tests.heritage.factories import build_commune, index_of, publish
+from tests.people.factories import PersonPageFactory
 from tests.sites.factories import RelicPageFactory
 
 
@@ -111,6 +114,37 @@ class PublishingTests(IndexingTestCase):
         first, second = publish(self.draft()), publish(self.draft("Đình Đông Am"))
         Page.objects.get(pk=self.relics.pk).delete()
         self.assertFalse(SearchEntry.objects.filter(pk__in=[first.pk, second.pk]).exists())
+
+
+class DedicationTests(IndexingTestCase):
+    """A relic's entry carries the names of the people worshipped there, a festival's those it honours."""
+
+    def setUp(self):
+        super().setUp()
+        self.person = publish(PersonPageFactory(parent=index_of(self.kien_minh, PersonIndexPage), title="Lê Ích Mộc"))
+        self.shrine = publish(self.draft("Miếu Cả"))
+        EntryLink.objects.create(source=self.person, target=self.shrine, relation=LinkRelation.WORSHIPPED_AT)
+        publish(self.shrine)
+
+    def test_the_shrine_is_found_by_the_name_of_the_person_worshipped_there(self):
+        self.assertIn(self.shrine.pk, self.found("mieu le ich moc"))
+
+    def test_renaming_the_person_rewrites_the_shrine(self):
+        self.person.title = "Lê Văn Thịnh"
+        publish(self.person)
+        self.assertIn(self.shrine.pk, self.found("mieu le van thinh"))
+        self.assertEqual(self.found("ich moc"), [])
+
+    def test_unpublishing_the_person_takes_the_name_off_the_shrine(self):
+        self.person.unpublish()
+        self.assertEqual(self.found("le ich moc"), [])
+        self.assertEqual(self.found("mieu ca"), [self.shrine.pk])
+
+    def test_a_festival_is_found_by_the_person_it_honours(self):
+        festival = publish(FestivalPageFactory(parent=index_of(self.kien_minh, FestivalIndexPage), title="Hội làng"))
+        EntryLink.objects.create(source=festival, target=self.person, relation=LinkRelation.HONOURS)
+        publish(festival)
+        self.assertIn(festival.pk, self.found("hoi le ich moc"))
 
 
 class PrivacyTests(IndexingTestCase):
