@@ -180,7 +180,7 @@ def main():
         pages = {
             "home (commune)": commune + "/",
             "relic": commune + paths["relic"],
-            "search": commune + "/tim-kiem/?q=%C4%91%C3%ACnh",
+            "search": commune + "/tim-kiem/",
             "plaque landing": commune + paths["plaque"],
         }
         scores = {}

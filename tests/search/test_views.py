@@ -179,6 +179,11 @@ class SearchPageTests(SearchPageTestCase):
     def test_result_pages_are_kept_out_of_search_engines(self):
         soup = self.soup(self.search(q="đình"))
         self.assertEqual(soup.find("meta", attrs={"name": "robots"})["content"], "noindex, follow")
+        soup = self.soup(self.search(type="relic"))
+        self.assertEqual(soup.find("meta", attrs={"name": "robots"})["content"], "noindex, follow")
+
+    def test_the_search_page_itself_may_be_indexed(self):
+        self.assertIsNone(self.soup(self.search()).find("meta", attrs={"name": "robots"}))
 
     def test_listing_more_results_costs_no_more_queries(self):
         self.search(q="miếu")  # warm the caches of sites and content types
