@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 
 from heritage.communes import REVIEWER_GROUP
 from sites.models import RelicIndexPage, RelicPage
+from tests.axe import assert_accessible
 from tests.heritage.factories import build_commune, index_of
 
 from .helpers import DESKTOP_VIEWPORT, commune_url, page_path, serve_sites_on
@@ -141,3 +142,4 @@ def test_an_entry_goes_from_editor_to_reviewer_to_visitor(browser_page, live_ser
     assert page.locator("h1").inner_text() == TITLE
     assert page.locator("wagtail-userbar").count() == 0
     check_clean(page)
+    assert_accessible(page)  # the public page the editor's work became

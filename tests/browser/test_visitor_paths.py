@@ -17,6 +17,7 @@ from heritage.models import CityHomePage, EntryAudioGuide, EntryLink, EntrySourc
 from heritage.plaques import plaque_code
 from people.models import PersonIndexPage
 from sites.models import RelicIndexPage
+from tests.axe import assert_accessible
 from tests.festivals.factories import FestivalPageFactory
 from tests.heritage.factories import ImageFactory, SourceFactory, build_commune, index_of, publish
 from tests.media import factories as files
@@ -56,9 +57,14 @@ def index_of_city(index_class):
     return index_class.objects.child_of(CityHomePage.objects.get()).get()
 
 
-def assert_clean(page):
+def assert_clean(page, *, scripts=True):
+    """Where a path ends: nothing asked of the internet, no script error, and no serious or
+    critical accessibility violation on the page reached (axe-core, which needs the page's
+    scripts on: a tab without JavaScript cannot run it)."""
     assert page.outside_requests == []
     assert page.console_errors == []
+    if scripts:
+        assert_accessible(page)
 
 
 def tab_to(page, selector, limit=80):
@@ -205,7 +211,7 @@ def test_search_works_without_javascript(browser, live_server, commune):
                 page.locator("#search-q").press("Enter")
             assert result_titles(page)[0] == "Đền thờ Trần Hưng Đạo"
             assert page.locator("ul.suggest").count() == 0, "no script ran"
-        assert_clean(page)
+        assert_clean(page, scripts=False)
 
 
 def test_the_map_leads_from_a_marker_to_its_entry(browser_page, commune, served_locally):
