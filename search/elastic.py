@@ -96,7 +96,12 @@ def client_for(url, timeout):
     key = (url, timeout)
     with _clients_lock:
         if key not in _clients:
-            _clients[key] = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+            nodes = node_urls(url)
+            # A request a node cannot take (refused, reset) moves on to the next node named, and
+            # the client leaves the failed one alone for a while; a slow node is not retried.
+            _clients[key] = Elasticsearch(
+                nodes, request_timeout=timeout, max_retries=len(nodes) - 1, retry_on_timeout=False
+            )
         return _clients[key]
 
 
@@ -803,9 +808,18 @@ def _node_in_trouble(error):
     return isinstance(error, ApiError) and (error.status_code == 429 or error.status_code >= 500)
 
 
+def node_urls(url):
+    """The nodes ``ELASTICSEARCH_URL`` names: one URL, or several separated by commas (the nodes
+    of a cluster, so that search goes on through the others when one is down)."""
+    return [part.strip() for part in str(url).split(",") if part.strip()]
+
+
 def _without_credentials(url):
-    parts = urlsplit(url)
-    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    stripped = []
+    for node in node_urls(url):
+        parts = urlsplit(node)
+        stripped.append(parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl())
+    return ",".join(stripped)
 
 
 def _int(value, default):

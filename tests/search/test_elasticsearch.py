@@ -314,6 +314,17 @@ class SearchTests(ElasticsearchTestCase):
     def test_scope_limits_results_to_a_part_of_the_tree(self):
         self.assertEqual(self.titles("dinh", scope_path="00010002"), ["Chùa Vẽ"])
 
+    def test_a_list_of_nodes_goes_on_through_the_next_when_the_first_is_down(self):
+        with socket.socket() as closed:  # a port nothing listens on once the socket is closed
+            closed.bind(("127.0.0.1", 0))
+            dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        nodes = f"{dead}, {elasticsearch_test_url()}"
+        backend = ElasticsearchBackend(
+            url=nodes, index_prefix=self.prefix, timeout=TEST_TIMEOUT, fallback=QuietBackend()
+        )
+        for _ in range(3):
+            self.assertEqual(self.titles("den tran hung dao", backend=backend)[0], "Đền thờ Trần Hưng Đạo")
+
 
 @pytest.mark.elasticsearch
 class ParityTests(TestCase):
