@@ -5,7 +5,8 @@ unpublishing and deleting remove it, moving updates the tree and URL paths of th
 everything below it, adding or removing a view restriction adds or removes the entries it
 covers, and editing a recording rewrites the entries that use it as their audio guide (its
 transcript is searchable). Publishing or unpublishing a person rewrites the relics where the person
-is worshipped and the festivals that honour them: their documents carry the person's name. Only live, public heritage entries are indexed.
+is worshipped and the festivals that honour them: their documents carry the person's name. Only
+live, public heritage entries are indexed.
 
 The built-in index is always written, in a savepoint of the publishing transaction: it commits or
 rolls back with the page, and it is what searches fall back on when Elasticsearch is down. When
