@@ -74,8 +74,9 @@ class LazyNonce:
 
 
 def _inline_style_hashes():
-    """Hashes of the inline <style> of the 500 page, which is rendered without static files."""
-    template = Path(__file__).parent / "templates" / "500.html"
+    """Hashes of the inline <style> of the error pages (500, 503, 507), which are rendered without
+    static files and share ``outage_base.html``."""
+    template = Path(__file__).parent / "templates" / "outage_base.html"
     try:
         text = template.read_text(encoding="utf-8")
     except OSError:
