@@ -147,6 +147,10 @@ class FestivalPage(DateRuleMixin, HeritagePage):  # noqa: DJ008 - Page provides 
         verbose_name = _("festival")
         verbose_name_plural = _("festivals")
 
+    @classmethod
+    def search_prefetch(cls):
+        return [*super().search_prefetch(), "stages"]
+
     def search_document(self):
         document = super().search_document()
         document["text"] += [self.location, *self.searchable_text("programme")]

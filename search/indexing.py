@@ -16,8 +16,10 @@ must not stop an editor from publishing. ``rebuild_search_index`` repairs whatev
 """
 
 import logging
+from collections import defaultdict
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -49,12 +51,25 @@ def documents_for(pages):
 
 
 def all_documents(*, chunk=CHUNK):
-    """Documents of every live, public entry, read in chunks so that memory stays flat."""
-    ids = list(HeritagePage.objects.live().public().order_by("path").values_list("pk", flat=True))
-    for start in range(0, len(ids), chunk):
-        pages = HeritagePage.objects.filter(pk__in=ids[start : start + chunk]).order_by("path").specific()
-        for page in pages:
-            yield page.search_document()
+    """Documents of every live, public entry in tree order, read in chunks so that memory stays
+    flat. Each chunk costs a query per kind and per relation the kind's documents read
+    (``search_prefetch``), not per entry."""
+    rows = list(HeritagePage.objects.live().public().order_by("path").values_list("pk", "content_type_id"))
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        by_kind = defaultdict(list)
+        for pk, content_type_id in part:
+            by_kind[content_type_id].append(pk)
+        pages = {}
+        for content_type_id, pks in by_kind.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is None:  # a kind whose code is gone
+                continue
+            found = model.objects.filter(pk__in=pks).select_related("village", "period")
+            pages.update((page.pk, page) for page in found.prefetch_related(*model.search_prefetch()))
+        for pk, _content_type_id in part:
+            if pk in pages:
+                yield pages[pk].search_document()
 
 
 def count_documents():

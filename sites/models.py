@@ -177,6 +177,10 @@ class RelicPage(GeoLocationMixin, HeritagePage):
         document["location"] = self.location_for_search
         return document
 
+    @classmethod
+    def search_prefetch(cls):
+        return [*super().search_prefetch(), "relic_types"]
+
     timeline_prefetch = ("phases", "recognition_decisions")
 
     def timeline_events(self):

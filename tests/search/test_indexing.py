@@ -2,14 +2,17 @@ from io import StringIO
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
 from festivals.models import FestivalIndexPage
-from heritage.models import EntryLink, LinkRelation
+from heritage.models import EntryLink, HeritagePage, LinkRelation
 from people.models import PersonIndexPage
 from search.backends import SearchBackend, SearchRequest, SearchResults
 from search.builtin import BuiltinBackend
+from search.indexing import all_documents
 from search.models import SearchEntry
 from sites.models import RelicIndexPage
 from tests.festivals.factories import FestivalPageFactory
@@ -145,6 +148,46 @@ class DedicationTests(IndexingTestCase):
         EntryLink.objects.create(source=festival, target=self.person, relation=LinkRelation.HONOURS)
         publish(festival)
         self.assertIn(festival.pk, self.found("hoi le ich moc"))
+
+
+class RebuildDocumentsTests(TestCase):
+    """A rebuild reads every entry's document with its relations prefetched per kind: the same
+    documents as one entry at a time, in a number of queries that does not grow with the entries."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo_data", verbosity=0, stdout=StringIO())
+
+    def one_at_a_time(self):
+        return [page.specific.search_document() for page in HeritagePage.objects.live().public().order_by("path")]
+
+    def test_the_documents_are_those_of_each_entry_on_its_own(self):
+        documents = list(all_documents())
+        # The demo exercises every prefetched relation, so a wrong prefetch shows as a difference.
+        relics = [document for document in documents if document["type"] == "relic"]
+        self.assertTrue(any(document["facets"]["figure"] for document in documents))
+        self.assertTrue(any(document["facets"]["relic_type"] for document in relics))
+        self.assertTrue(all(document["tags"] for document in relics))
+        self.assertTrue(any(len(document["names"]) > 1 for document in documents))
+        self.assertEqual(documents, self.one_at_a_time())
+
+    def test_more_entries_cost_no_more_queries(self):
+        def queries():
+            with CaptureQueriesContext(connection) as captured:
+                count = len(list(all_documents()))
+            return count, len(captured)
+
+        before, spent = queries()
+        person = PersonPageFactory(parent=PersonIndexPage.objects.first(), title="Lê Ích Mộc")
+        for number in range(5):
+            relic = RelicPageFactory(parent=RelicIndexPage.objects.first(), title=f"Miếu số {number}")
+            relic.other_names.create(name=f"Miếu Cả {number}")
+            relic.tags.add("miếu")
+            relic.save()
+            EntryLink.objects.create(source=person, target=relic, relation=LinkRelation.WORSHIPPED_AT)
+        after, spent_after = queries()
+        self.assertEqual(after, before + 6)
+        self.assertEqual(spent_after, spent)
 
 
 class PrivacyTests(IndexingTestCase):
