@@ -152,7 +152,8 @@ class DedicationTests(IndexingTestCase):
 
 class RebuildDocumentsTests(TestCase):
     """A rebuild reads every entry's document with its relations prefetched per kind: the same
-    documents as one entry at a time, in a number of queries that does not grow with the entries."""
+    documents as one entry at a time, in a number of queries that more entries do not raise (save
+    one for each story holding images, which Wagtail reads with the story)."""
 
     @classmethod
     def setUpTestData(cls):
