@@ -218,7 +218,7 @@ class Applier:
 
     def apply_festival(self):
         page = self.page
-        self.copy("location", "interval_years", "scale")
+        self.copy("location", "interval_years", "cycle_start_year", "scale")
         if self.has("frequency"):
             page.frequency = self.value("frequency") or "annual"
         if self.has("calendar"):
@@ -244,6 +244,7 @@ class Applier:
                 self.set_day(page, part, self.value(expected))
         self.guarded("listing", self.set_listing)
         self.guarded("stages", self.set_stages)
+        self.guarded("changed_years", self.set_changed_years)
         if self.has("programme"):
             page.programme = [
                 {
@@ -275,6 +276,15 @@ class Applier:
             self.set_day(stage, "end", item.end)
             stages.append(stage)
         self.page.stages = stages
+
+    def set_changed_years(self, items):
+        FestivalOccurrenceOverride = apps.get_model("festivals.FestivalOccurrenceOverride")
+        self.page.occurrence_overrides = [
+            FestivalOccurrenceOverride(
+                year=item.year, cancelled=item.cancelled, start_date=item.start, end_date=item.end, reason=item.reason
+            )
+            for item in items
+        ]
 
     # Historical figures -------------------------------------------------------------------
 

@@ -233,6 +233,19 @@ class EntryWriter:
             f"{page.calendar}_end": _day(page.end_month, page.end_day, page.end_leap),
             "frequency": page.frequency,
             "interval_years": page.interval_years,
+            "cycle_start_year": page.cycle_start_year,
+            "changed_years": [
+                _compact(
+                    {
+                        "year": changed.year,
+                        "cancelled": changed.cancelled,
+                        "start": _iso(changed.start_date),
+                        "end": _iso(changed.end_date),
+                        "reason": changed.reason,
+                    }
+                )
+                for changed in page.occurrence_overrides.all()
+            ],
             "scale": page.scale,
             "location": page.location,
             "stages": [

@@ -67,6 +67,7 @@ CHILD_RELATIONS = [
     ),
     ("phases", "phases", {"date_text": "date"}),
     ("stages", "stages", {f"{part}_{unit}": part for part in ("start", "end") for unit in ("month", "day", "leap")}),
+    ("occurrence_overrides", "changed_years", {"start_date": "start", "end_date": "end"}),
 ]
 VOLATILE_KEYS = {"pk", "id", "sort_order"}
 

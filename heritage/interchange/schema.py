@@ -140,6 +140,17 @@ class StageItem:
 
 
 @dataclass(frozen=True)
+class ChangedYearItem:
+    """One year whose festival was moved or not held: its actual (solar) dates, or that it was cancelled."""
+
+    year: int
+    cancelled: bool = False
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class ProgrammeItem:
     day: str
     title: str
@@ -492,6 +503,46 @@ def read_stages(value, warn=None):
     return read_list(value, item, warn)
 
 
+CHANGED_YEAR_KEYS = ("year", "cancelled", "start", "end", "reason")
+
+
+def read_changed_years(value, warn=None):
+    """The years a festival was moved or not held; the rules of one year are the model's, checked on import."""
+
+    def item(raw, warn):
+        values = read_object(raw, set(CHANGED_YEAR_KEYS), warn)
+        required(values, "year")
+
+        def part(key, read, default=None):
+            if key not in values:
+                return default
+            try:
+                return read(values[key])
+            except FieldError as error:
+                raise FieldError(f"{key}: {error}") from None
+
+        return ChangedYearItem(
+            year=part("year", read_int),
+            cancelled=part("cancelled", read_bool, False),
+            start=part("start", read_date),
+            end=part("end", read_date),
+            reason=part("reason", read_text, ""),
+        )
+
+    items = read_list(value, item, warn)
+    # A festival has one change per year (a unique constraint); the list replaces them all.
+    first = {}
+    for position, changed in enumerate(items, start=1):
+        if changed.year in first:
+            raise FieldError(
+                f"[{position}] year: "
+                + _("%(year)s is already given in item %(first)s; give each year once.")
+                % {"year": changed.year, "first": first[changed.year]}
+            )
+        first[changed.year] = position
+    return items
+
+
 def read_programme(value, warn=None):
     def item(raw, warn):
         values = read_object(raw, {"day", "time", "title", "description"}, warn)
@@ -603,6 +654,8 @@ def _fields():
         FieldSpec("solar_end", FESTIVAL, read_day_date, structured=True),
         FieldSpec("frequency", FESTIVAL, choice("festivals.FestivalPage", "frequency")),
         FieldSpec("interval_years", FESTIVAL, read_int),
+        FieldSpec("cycle_start_year", FESTIVAL, read_int),
+        FieldSpec("changed_years", FESTIVAL, read_changed_years, [], structured=True),
         FieldSpec("scale", FESTIVAL, choice("festivals.FestivalPage", "scale"), ""),
         FieldSpec("location", FESTIVAL, text, ""),
         FieldSpec("stages", FESTIVAL, read_stages, [], structured=True),
