@@ -302,12 +302,12 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         that a temple named after a person does not outrank the person's own page.
         """
         if hasattr(self, "worshipped_links"):  # search_prefetch
-            links = sorted(
-                [*self.worshipped_links, *self.honours_links],
-                key=lambda link: (link.sort_order is not None, link.sort_order or 0, link.pk),
-            )
+            links = [*self.worshipped_links, *self.honours_links]
         else:
-            links = self.figure_links().select_related("source", "target").order_by("sort_order", "pk")
+            links = list(self.figure_links().select_related("source", "target"))
+        # Sorted here, not by the database: the two kinds of link come from two prefetches, and
+        # databases disagree on where links without a position go.
+        links.sort(key=lambda link: (link.sort_order is not None, link.sort_order or 0, link.pk))
         people = [link.source if link.target_id == self.pk else link.target for link in links]
         said = {word for name in unnamed_in for word in fold_diacritics(name).split()}
         figures = []
