@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 from geopy import exc as geopy_errors
+from geopy.adapters import RequestsAdapter
 from geopy.geocoders import Nominatim, get_geocoder_for_service
 
 from .coords import format_degrees
@@ -37,10 +38,17 @@ class GeocodedPlace:
         }
 
 
+def _asking_once(proxies, ssl_context):
+    """geopy's requests adapter without retries. Its default retries twice, and waits out a
+    refusal's ``Retry-After`` before each retry: a Nominatim answering 429 with "Retry-After: 60"
+    held the editor, and a worker, for two minutes. The editor would rather type the coordinates."""
+    return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+
+
 def get_geocoder():
     """The configured geopy geocoder: ``GEOCODER`` names the service, ``GEOCODER_OPTIONS`` its arguments."""
     service = (settings.GEOCODER or "nominatim").lower()
-    options = {"timeout": settings.GEOCODER_TIMEOUT, **settings.GEOCODER_OPTIONS}
+    options = {"timeout": settings.GEOCODER_TIMEOUT, "adapter_factory": _asking_once, **settings.GEOCODER_OPTIONS}
     if service == "nominatim":
         parts = urlsplit(settings.NOMINATIM_URL)
         return Nominatim(

@@ -83,6 +83,16 @@ class GeocodingTests(NominatimTestMixin, SimpleTestCase):
                     geocoding.geocode("Đình Kiến Thụy")
                 self.assertIn(words, str(raised.exception))
 
+    def test_a_refusing_or_slow_geocoder_is_asked_once(self):
+        # Retrying would wait out the refusal's "Retry-After: 60" twice while the editor waits.
+        for mode in ("429", "timeout", "500"):
+            with self.subTest(mode=mode):
+                self.server.set_mode(mode)
+                self.server.requests.clear()
+                with self.assertRaises(geocoding.GeocodingError):
+                    geocoding.geocode("Đình Kiến Thụy")
+                self.assertEqual(len(self.server.requests), 1)
+
     def test_an_unreachable_geocoder_gives_a_message(self):
         with (
             override_settings(NOMINATIM_URL="http://127.0.0.1:9"),
