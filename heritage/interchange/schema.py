@@ -365,6 +365,17 @@ def required(values, key):
     return values[key]
 
 
+def read_key(values, key, read, default=None):
+    """``read(values[key])`` of a nested object, ``default`` when the key is absent. An error
+    names the key: ``decisions[1] date: Expected a date…``."""
+    if key not in values:
+        return default
+    try:
+        return read(values[key])
+    except FieldError as error:
+        raise FieldError(f"{key}: {error}") from None
+
+
 # Nested readers -----------------------------------------------------------------------------
 
 
@@ -373,7 +384,7 @@ def read_related(value, warn=None):
         if isinstance(raw, str | int):
             return RelatedItem(id=read_text(raw))
         values = read_object(raw, {"id", "relation"}, warn)
-        relation = choice("heritage.EntryLink", "relation")(values["relation"]) if "relation" in values else ""
+        relation = read_key(values, "relation", choice("heritage.EntryLink", "relation"), "")
         return RelatedItem(id=read_text(required(values, "id")), relation=relation)
 
     return read_list(value, item, warn, split=True)
@@ -384,7 +395,7 @@ def read_names(value, warn=None):
         if isinstance(raw, str):
             return NameItem(name=read_text(raw))
         values = read_object(raw, {"name", "kind", "origin"}, warn)
-        kind = choice("heritage.EntryName", "kind")(values["kind"]) if "kind" in values else "other"
+        kind = read_key(values, "kind", choice("heritage.EntryName", "kind"), "other")
         return NameItem(name=read_text(required(values, "name")), kind=kind, origin=read_text(values.get("origin", "")))
 
     return read_list(value, item, warn, split=True)
@@ -400,9 +411,9 @@ def read_period(value, warn=None):
     has_years = "start_year" in values or "end_year" in values or "kind" in values
     return PeriodItem(
         name=read_text(required(values, "name")),
-        start_year=read_int(values["start_year"]) if "start_year" in values else None,
-        end_year=read_int(values["end_year"]) if "end_year" in values else None,
-        kind=choice("heritage.Period", "kind")(values["kind"]) if "kind" in values else "",
+        start_year=read_key(values, "start_year", read_int),
+        end_year=read_key(values, "end_year", read_int),
+        kind=read_key(values, "kind", choice("heritage.Period", "kind"), ""),
         is_reference=not has_years,
     )
 
@@ -432,9 +443,9 @@ def read_sources(value, warn=None):
         values = read_object(raw, set(SOURCE_KEYS), warn)
         return SourceItem(
             title=read_text(required(values, "title")),
-            kind=choice("heritage.Source", "kind")(values["kind"]) if "kind" in values else "",
-            year=read_int(values["year"]) if "year" in values else None,
-            accessed_on=read_date(values["accessed_on"]) if "accessed_on" in values else None,
+            kind=read_key(values, "kind", choice("heritage.Source", "kind"), ""),
+            year=read_key(values, "year", read_int),
+            accessed_on=read_key(values, "accessed_on", read_date),
             citation_note=read_text(values.get("citation_note", "")),
             **{key: read_text(values.get(key, ""), multiline=key == "note") for key in SOURCE_TEXT_KEYS},
         )
@@ -451,7 +462,7 @@ def read_image(value, warn=None):
     values = read_object(value, set(IMAGE_KEYS), warn)
     return ImageItem(
         file=read_text(required(values, "file")),
-        date_taken=read_date(values["date_taken"]) if "date_taken" in values else None,
+        date_taken=read_key(values, "date_taken", read_date),
         **{key: read_text(values.get(key, "")) for key in ("title", "caption", "credit", "licence")},
     )
 
@@ -468,9 +479,9 @@ def read_decisions(value, warn=None):
         values = read_object(raw, set(DECISION_KEYS), warn)
         return DecisionItem(
             level=choice("sites.RecognitionDecision", "level")(required(values, "level")),
-            date=read_date(values["date"]) if "date" in values else None,
-            year=read_int(values["year"]) if "year" in values else None,
-            certificate_date=read_date(values["certificate_date"]) if "certificate_date" in values else None,
+            date=read_key(values, "date", read_date),
+            year=read_key(values, "year", read_int),
+            certificate_date=read_key(values, "certificate_date", read_date),
             **{key: read_text(values.get(key, "")) for key in ("number", "issuing_body", "signer", "batch")},
         )
 
@@ -481,7 +492,7 @@ def read_phases(value, warn=None):
     def item(raw, warn):
         values = read_object(raw, {"kind", "date", "description"}, warn)
         return PhaseItem(
-            kind=choice("sites.RelicPhase", "kind")(values["kind"]) if "kind" in values else "built",
+            kind=read_key(values, "kind", choice("sites.RelicPhase", "kind"), "built"),
             date=read_text(required(values, "date")),
             description=read_multiline(values.get("description", "")),
         )
@@ -494,9 +505,9 @@ def read_stages(value, warn=None):
         values = read_object(raw, {"kind", "name", "start", "end", "description"}, warn)
         return StageItem(
             name=read_text(required(values, "name")),
-            kind=choice("festivals.FestivalStage", "kind")(values["kind"]) if "kind" in values else "",
-            start=read_day_date(values["start"], warn) if "start" in values else None,
-            end=read_day_date(values["end"], warn) if "end" in values else None,
+            kind=read_key(values, "kind", choice("festivals.FestivalStage", "kind"), ""),
+            start=read_key(values, "start", lambda value: read_day_date(value, warn)),
+            end=read_key(values, "end", lambda value: read_day_date(value, warn)),
             description=read_multiline(values.get("description", "")),
         )
 
@@ -512,21 +523,12 @@ def read_changed_years(value, warn=None):
     def item(raw, warn):
         values = read_object(raw, set(CHANGED_YEAR_KEYS), warn)
         required(values, "year")
-
-        def part(key, read, default=None):
-            if key not in values:
-                return default
-            try:
-                return read(values[key])
-            except FieldError as error:
-                raise FieldError(f"{key}: {error}") from None
-
         return ChangedYearItem(
-            year=part("year", read_int),
-            cancelled=part("cancelled", read_bool, False),
-            start=part("start", read_date),
-            end=part("end", read_date),
-            reason=part("reason", read_text, ""),
+            year=read_key(values, "year", read_int),
+            cancelled=read_key(values, "cancelled", read_bool, False),
+            start=read_key(values, "start", read_date),
+            end=read_key(values, "end", read_date),
+            reason=read_key(values, "reason", read_text, ""),
         )
 
     items = read_list(value, item, warn)
@@ -564,7 +566,7 @@ def read_listing(value, warn=None):
     return ListingItem(
         level=choice("festivals.FestivalPage", "listing")(required(values, "level")),
         decision_number=read_text(values.get("decision_number", "")),
-        date=read_date(values["date"]) if "date" in values else None,
+        date=read_key(values, "date", read_date),
     )
 
 

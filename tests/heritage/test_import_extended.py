@@ -261,7 +261,15 @@ class ExtendedFieldErrorsTests(ImportTestCase):
     def test_choices_list_the_values_allowed(self):
         messages = self.errors({**PERSON, "other_names": [{"name": "Ông Thi", "kind": "nickname"}]})
         self.assertEqual(len(messages), 1)
-        self.assertIn("other_names[1] 'nickname' is not one of: other, former, folk", messages[0])
+        self.assertIn("other_names[1] kind: 'nickname' is not one of: other, former, folk", messages[0])
+
+    def test_an_unreadable_value_inside_a_list_item_names_its_key(self):
+        decisions = [{"level": "national", "date": "không rõ"}]
+        stages = [{"name": "Rước nước", "start": "ba mươi"}]
+        messages = self.errors({**RELIC, "decisions": decisions}, {**FESTIVAL, "stages": stages})
+        self.assertEqual(len(messages), 2)
+        self.assertIn("decisions[1] date: ", messages[0])
+        self.assertIn("stages[1] start: ", messages[1])
 
     def test_an_unreadable_phase_date_is_refused_by_the_models_rule(self):
         messages = self.errors(
