@@ -2,15 +2,18 @@
 
 import unicodedata
 
+from django.contrib import messages
 from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms.models import register_form_field_override
 from wagtail.admin.widgets import SlugInput
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .geo import wagtail_hooks as geo_hooks  # noqa: F401 - registers the map admin
-from .models import Commune, Period, Source, Village
+from .models import Commune, HeritagePage, Period, Source, Village
 
 # The admin builds slugs from titles in the browser. Its transliteration maps "đ" to "dj" (the
 # Serbian rule), so "Đình Đông Khê" would become "djinh-djong-khe"; Vietnamese writes it "d". It
@@ -77,6 +80,29 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyViewSetGroup)
+
+
+@hooks.register("before_copy_page")
+def refuse_aliases_of_entries(request, page):
+    """An alias of an entry would be a second page with the same source ID (unique: imports,
+    exports and plaques find an entry by it), and Wagtail cannot leave a field out of an alias.
+    Refused with a message, for the entry itself or, with its subpages, for the entries below."""
+    if request.method != "POST" or not request.POST.get("alias"):
+        return None
+    entries = HeritagePage.objects.descendant_of(page, inclusive=True)
+    if not request.POST.get("copy_subpages"):
+        entries = entries.filter(pk=page.pk)
+    if not entries.exists():
+        return None
+    messages.error(
+        request,
+        _(
+            "Heritage entries cannot be aliased: an entry belongs to one commune. Copy it (a new "
+            "entry), or link to it from the other entry under Related entries."
+        ),
+    )
+    return redirect("wagtailadmin_pages:copy", page.pk)
+
 
 # Plaque reports, the print bulk action and old printed codes register their own hooks.
 from .plaques import admin as plaques_admin  # noqa: E402, F401

@@ -124,6 +124,10 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
         default=new_source_id,
         help_text=_("Stable identifier used by imports and exports. Do not change it once published."),
     )
+    # A copy is a new entry: it gets its own source ID (the field's default), which its copied
+    # revisions take too. Aliases cannot leave a field out (Wagtail copies them whole), so
+    # heritage.wagtail_hooks refuses them.
+    exclude_fields_in_copy = ["source_id"]
     english_title = models.CharField(_("English name"), max_length=255, blank=True)
     summary = models.TextField(
         _("summary"), max_length=600, help_text=_("One or two sentences shown in lists and previews.")
