@@ -108,6 +108,13 @@ def new_source_id():
     return uuid.uuid4().hex[:12]
 
 
+def _audio_guides():
+    """Audio guides with their recordings, in the order the entry lists them."""
+    from .audio import EntryAudioGuide
+
+    return EntryAudioGuide.objects.select_related("media").order_by("sort_order", "pk")
+
+
 class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
     """What every heritage entry offers: summary, story, sources, names, links and review date.
 
@@ -266,15 +273,12 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
     def search_prefetch(cls):
         """The relations ``search_document`` reads, to prefetch for many entries of this kind at
         once (a rebuild): without them each document costs a query per relation. Kinds add theirs."""
-        from .audio import EntryAudioGuide
-
-        guides = EntryAudioGuide.objects.select_related("media").order_by("sort_order", "pk")
         worshipped = EntryLink.objects.filter(relation=LinkRelation.WORSHIPPED_AT).select_related("source")
         honours = EntryLink.objects.filter(relation=LinkRelation.HONOURS).select_related("target")
         return [
             "other_names",
             "tags",
-            models.Prefetch("audio_guides", queryset=guides),
+            models.Prefetch("audio_guides", queryset=_audio_guides()),
             models.Prefetch("links_in", queryset=worshipped, to_attr="worshipped_links"),
             models.Prefetch("links_out", queryset=honours, to_attr="honours_links"),
         ]
@@ -284,10 +288,7 @@ class HeritagePage(RememberedRouteMixin, AsciiSlugMixin, Page):
 
     def audio_guide_transcripts(self):
         """What the audio guides say, so that a visitor finds the entry by words only spoken."""
-        if self._prefetched("audio_guides"):
-            guides = self.audio_guides.all()
-        else:
-            guides = self.audio_guides.select_related("media").order_by("sort_order", "pk")
+        guides = self.audio_guides.all() if self._prefetched("audio_guides") else _audio_guides().filter(page=self)
         return [guide.media.transcript for guide in guides if guide.media.transcript]
 
     def figure_links(self):
