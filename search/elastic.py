@@ -10,7 +10,9 @@ of syllables written together; a word the index does not know is replaced by the
 words one edit away (those are the "did you mean" suggestion) or, typed last, matched as the
 beginning of a word in a title or name; words nothing matches are dropped; and an entry must
 match most of the remaining words (all of one or two, two of three...). Elasticsearch adds BM25
-ranking, aggregations for the facets and its spelling dictionary. Snippets come from
+ranking, aggregations for the facets and its spelling dictionary. It ranks by the same measures
+as the built-in backend, but adds where that one multiplies (``_ranked_query``), so the order of
+the results may differ, not the entries found. Snippets come from
 ``search.text.snippet`` over the stored text, as in the built-in backend.
 
 When the node is down, slow (``ELASTICSEARCH_TIMEOUT``) or answers with an error, ``search()``
@@ -43,8 +45,6 @@ from elasticsearch.helpers import streaming_bulk
 from .backends import FACETS, FacetValue, SearchBackend, SearchHit, SearchResults
 from .documents import INDEX_SETTINGS, LABEL_SEPARATOR, EntryDocument, build_entry
 from .rules import (
-    ABOUT_ALL,
-    COVERAGE,
     FIELD_WEIGHTS,
     JOINED_FIELDS,
     MAX_LIMIT,
@@ -325,22 +325,20 @@ class ElasticsearchBackend(SearchBackend):
 
         def searches(words):
             """The page of hits, scored, and the count with the facets: two requests the node runs
-            side by side. The second needs no scores, so it runs in filter context, where the
-            node skips scoring and caches what it can; the first need not count every match."""
+            side by side. The second needs no scores, so it runs in filter context on the fields
+            that only record which words an entry holds, where the node skips scoring and caches
+            what it can; the first need not count every match, so it skips those that cannot
+            reach the page."""
             base = Search(using=self.client, index=self.alias)
             if not words:  # browsing: everything in scope, newest first
                 matched = Q("bool", filter=scope)
                 hits = base.query(matched).sort({"published_at": {"order": "desc", "missing": "_last"}}, "title", "id")
             else:
-                any_words = Q(
-                    "bool", should=[_word_query(word) for word in words], minimum_should_match=required(len(words))
-                )
-                matched = Q("bool", filter=[any_words, *scope])
-                scored = Q("bool", must=[any_words], should=_phrase_queries(words), filter=scope).to_dict()
-                if len(words) > 1:
-                    scored = _coverage_and_about(scored, words)
+                held = {"bool": {"should": [_present_query(word) for word in words]}}
+                held["bool"]["minimum_should_match"] = required(len(words))
+                matched = Q("bool", filter=[Q(held), *scope])
                 # Plain dicts: elasticsearch.dsl objects cost more to build than the search takes.
-                hits = base.extra(query=scored).sort("_score", "title", "id")
+                hits = base.extra(query=_ranked_query(words, scope)).sort("_score", "title", "id")
             # Keep within the window Elasticsearch pages through; past it, the count alone.
             size = max(0, min(limit, RESULT_WINDOW - offset))
             hits = hits.source(["id", "source_id", "type", "title", "url_path", "summary", "text"])
@@ -383,7 +381,7 @@ class ElasticsearchBackend(SearchBackend):
         body, totals = response.to_dict(), counted.to_dict()
         return SearchResults(
             count=totals["hits"]["total"]["value"],
-            hits=[self._hit(hit, marked) for hit in body["hits"]["hits"]],
+            hits=[self._hit(hit, marked) for hit in _holding_enough(body["hits"]["hits"], len(words))],
             facets={name: _facet_values(totals["aggregations"][name]["values"]["buckets"]) for name in FACETS},
             suggestion=did_you_mean,
             backend=self.name,
@@ -608,26 +606,54 @@ def _piece_pairs(folded):
 ABOUT_FIELDS = ("title", "names", "tags", "labels")
 
 
-def _coverage_and_about(scored, words):
-    """The built-in backend's factors on a query of several words: the share of words matched,
-    cubed (here: each word missing multiplies by ((n - 1) / n) ** 3, the cube of one word
-    missing, which is exact for one missing word and close for more), and ``ABOUT_ALL`` when the
-    title, other names, tags or labels hold every word. Filters only: nothing more is scored.
-    ``scored`` and the result are plain query dicts."""
-    count = len(words)
-    missing = ((count - 1) / count) ** COVERAGE
-    functions = [{"filter": _present_query(word), "weight": 1 / missing} for word in words]
-    about = {"bool": {"filter": [_about_query(word) for word in words]}}
-    functions.append({"filter": about, "weight": ABOUT_ALL})
-    return {
-        "function_score": {
-            "query": scored,
-            "functions": functions,
-            "score_mode": "multiply",
-            "boost_mode": "multiply",
-            "boost": missing**count,
-        }
-    }
+# What an entry gains for each query word it holds, and for holding all of them in its title,
+# other names, tags or facet labels. Far above any sum of the words' own scores (the highest seen
+# over the 175 benchmark queries on 100 000 entries is about 1 150), so the tiers do not mix.
+TIER = 10_000.0
+HELD = "held"  # the names of the clauses saying an entry holds a query word, numbered
+
+
+def _ranked_query(words, scope):
+    """The scored query for a page of hits (a plain query dict).
+
+    An entry's score is its tier plus what its words, phrases and whole names score: entries
+    holding more of the query words come first, and among those holding all of them, the entries
+    whose title, other names, tags or labels hold every word ("chùa nhà Mạc": a pagoda of the Mạc
+    period, not Mạc Đăng Dung, whose text names pagodas). The built-in backend weighs the same two
+    things as factors of the score (``rules.COVERAGE``, ``rules.ABOUT_ALL``). Here they are tiers,
+    so that every clause adds to the score and the node can skip entries that cannot reach the
+    page (Lucene's block-max WAND); a factor makes it score every match, tens of thousands of
+    entries when the words are common syllables.
+
+    Entries must hold all of one or two words: those are filters. Of three words or more they must
+    hold most (``rules.required``): each word's tier clause is named, and ``_holding_enough`` drops
+    the hits holding too few, which the tiers rank after every entry holding enough.
+    """
+    scoring = [_word_query(word).to_dict() for word in words]
+    scoring += [query.to_dict() for query in _phrase_queries(words)]
+    filters = [query.to_dict() for query in scope]
+    if len(words) > 1:
+        if required(len(words)) == len(words):
+            filters += [_present_query(word) for word in words]
+        else:
+            scoring += [
+                {"constant_score": {"filter": _present_query(word), "boost": TIER, "_name": f"{HELD}{index}"}}
+                for index, word in enumerate(words)
+            ]
+        about = {"bool": {"filter": [_about_query(word) for word in words]}}
+        scoring.append({"constant_score": {"filter": about, "boost": TIER}})
+    return {"bool": {"should": scoring, "minimum_should_match": 1, "filter": filters}}
+
+
+def _holding_enough(hits, count):
+    """The hits of ``_ranked_query`` for ``count`` words that hold as many as they must."""
+    if required(count) == count:  # the node filtered them
+        return hits
+    holding = [sum(name.startswith(HELD) for name in hit.get("matched_queries", ())) >= required(count) for hit in hits]
+    if any(not holds and holds_next for holds, holds_next in zip(holding, holding[1:], strict=False)):
+        # A page shorter than asked in the middle of the results; no entry is lost or repeated.
+        logger.warning("Search tiers mixed: a hit holding too few words scored above %s", TIER)
+    return [hit for hit, holds in zip(hits, holding, strict=True) if holds]
 
 
 def _present_query(word):

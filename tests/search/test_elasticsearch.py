@@ -2,6 +2,7 @@ import logging
 import socket
 import time
 import uuid
+from unittest import mock
 
 import pytest
 from django.test import SimpleTestCase, TestCase, override_settings
@@ -324,6 +325,56 @@ class SearchTests(ElasticsearchTestCase):
         )
         for _ in range(3):
             self.assertEqual(self.titles("den tran hung dao", backend=backend)[0], "Đền thờ Trần Hưng Đạo")
+
+
+class RankingTests(ElasticsearchTestCase):
+    """Entries holding more of the query words first, and of three words or more, most of them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend.rebuild(
+            [
+                # Two of "đình làng cổ", in the title: scores high, holds too few to rank first.
+                entry(1, "Đình làng", names=["Đình làng Đình làng"], text=["Đình làng, đình làng."]),
+                # All three, in the body text only.
+                entry(2, "Nhà văn hóa", text=["Bên cạnh có ngôi đình cổ của làng."]),
+                # All three in the title: what the query names.
+                entry(3, "Đình làng cổ", text=["Ngôi đình."]),
+                # One of the three, however often: not found.
+                entry(4, "Đình Đình", names=["Đình"], text=["Đình đình đình đình."]),
+                *(entry(10 + number, f"Đình làng số {number}", text=["Đình cổ."]) for number in range(6)),
+            ]
+        )
+
+    def search(self, query, **request):
+        results = self.backend.search(SearchRequest(query=query, **request))
+        self.assertEqual(results.backend, "elasticsearch")
+        return results
+
+    def test_entries_holding_every_word_come_before_those_holding_fewer(self):
+        results = self.search("đình làng cổ", limit=20)
+        titles = [hit.title for hit in results.hits]
+        self.assertEqual(titles[0], "Đình làng cổ")
+        self.assertLess(titles.index("Nhà văn hóa"), titles.index("Đình làng"))
+        self.assertNotIn("Đình Đình", titles)
+        self.assertEqual(results.count, len(titles))
+        self.assertEqual(len(titles), 9)
+
+    def test_pages_hold_each_entry_found_once(self):
+        whole = [hit.id for hit in self.search("dinh lang co", limit=20).hits]
+        pages = []
+        for offset in range(0, 12, 2):
+            pages += [hit.id for hit in self.search("dinh lang co", limit=2, offset=offset).hits]
+        self.assertEqual(pages, whole)
+
+    def test_hits_holding_too_few_words_are_left_out_even_when_they_score_above_the_rest(self):
+        # With tiers smaller than the words' own scores, entries holding one word mix with the rest.
+        with mock.patch("search.elastic.TIER", 0.001), self.assertLogs("search.elastic", "WARNING") as logs:
+            results = self.search("đình làng cổ", limit=20)
+        self.assertNotIn("Đình Đình", [hit.title for hit in results.hits])
+        self.assertEqual(len(results.hits), results.count)
+        self.assertIn("tiers mixed", logs.output[0])
 
 
 @pytest.mark.elasticsearch
