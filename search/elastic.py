@@ -86,8 +86,16 @@ MAX_FACET_VALUES = 1000  # the built-in backend lists every value
 # Elasticsearch keeps from + size within this window (index.max_result_window).
 RESULT_WINDOW = 10_000
 
+# Searches sent to the node beside the probe (see ``_search``), from all threads of the process.
+SPECULATIONS = 16
+
 _clients = {}
 _clients_lock = threading.Lock()
+_speculation_pool = None
+# (alias, folded word) for words a probe left as typed lately: a query of such words is sent in
+# one request with its probe. Only chooses how to ask; the probe always has the last word.
+_settled = {}
+MAX_SETTLED = 50_000
 _failed_at = {}  # node URL -> time.monotonic() of its last failure
 
 
@@ -103,6 +111,22 @@ def client_for(url, timeout):
                 nodes, request_timeout=timeout, max_retries=len(nodes) - 1, retry_on_timeout=False
             )
         return _clients[key]
+
+
+def _settle(alias, words):
+    """Remember that the probe left these words of the index behind ``alias`` as they were typed."""
+    if len(_settled) >= MAX_SETTLED:
+        _settled.clear()
+    _settled.update(dict.fromkeys((alias, word.folded) for word in words))
+
+
+def _speculations():
+    """The process's pool for searches sent beside the probe, started on first use (after a fork)."""
+    global _speculation_pool
+    with _clients_lock:
+        if _speculation_pool is None:
+            _speculation_pool = ThreadPoolExecutor(max_workers=SPECULATIONS, thread_name_prefix="search-speculation")
+        return _speculation_pool
 
 
 class Unavailable(Exception):
@@ -366,16 +390,47 @@ class ElasticsearchBackend(SearchBackend):
             response, counted = run(*searches([]))
         else:
             words = _query_words(query)
-            # Most queries hold only words the index knows: search for them in the same round
-            # trip as the probe, and search again only when the probe changed the words.
-            probe, response, counted = run(self._probe(words, query), *searches(words))
+            # Most queries hold only words the index knows, so the words as typed are searched
+            # along with the probe, which says whether they must change. Words that needed no
+            # change lately go in one request with the probe. Otherwise the search goes beside
+            # it, and is dropped if the probe changes the words: the changed words are searched
+            # at once, without waiting for it.
+            if all((self.alias, word.folded) in _settled for word in words):
+                as_typed = None
+                probe, response, counted = run(self._probe(words, query), *searches(words))
+            else:
+                as_typed = _speculations().submit(run, *searches(words))
+                probe = self._probe(words, query).execute()
             split = self._split_joined(words, probe)
-            kept = self._kept_words(words, probe)
-            did_you_mean = suggestion(query, kept)
-            if not kept:
-                return SearchResults(facets={name: [] for name in FACETS}, suggestion=did_you_mean, backend=self.name)
+            known, candidates = self._known_and_candidates(words, probe)
+            together_probe = self._together_probe(known, candidates)
+            # Which corrections are kept depends on what the together probe finds only for a
+            # word with more than can be kept; otherwise it only orders them, and goes with the
+            # search (which is made again should the best correction change).
+            together = {}
+            if together_probe is not None and any(len(terms) > MAX_TYPO_FORMS for terms in candidates.values()):
+                together, together_probe = self._together(together_probe.execute(), candidates), None
+            kept = self._kept_words(words, probe, known, candidates, together)
             if split or len(kept) < len(words) or any(word.correction or _is_partial(word) for word in kept):
-                response, counted = run(*searches(kept))
+                if as_typed is not None:
+                    as_typed.cancel()
+                if not kept:
+                    return SearchResults(
+                        facets={name: [] for name in FACETS}, suggestion=suggestion(query, kept), backend=self.name
+                    )
+                if together_probe is None:
+                    response, counted = run(*searches(kept))
+                else:
+                    found, response, counted = run(together_probe, *searches(kept))
+                    best = [word.correction for word in kept]
+                    kept = self._kept_words(words, probe, known, candidates, self._together(found, candidates))
+                    if [word.correction for word in kept] != best:
+                        response, counted = run(*searches(kept))
+            else:
+                if as_typed is not None:
+                    response, counted = as_typed.result()
+                _settle(self.alias, words)
+            did_you_mean = suggestion(query, kept)
             words = kept
         marked = [form for word in words for form in word.marks()]
         body, totals = response.to_dict(), counted.to_dict()
@@ -442,8 +497,8 @@ class ElasticsearchBackend(SearchBackend):
         buckets = probe.execute().to_dict()["aggregations"]["pairs"]["buckets"]
         return {pair for pair, bucket in buckets.items() if bucket["doc_count"]}
 
-    def _kept_words(self, words, response):
-        """The words with the forms the index has for them; words nothing matches are dropped."""
+    def _known_and_candidates(self, words, response):
+        """The words the index knows, and ``{word index: {correction: frequency}}`` for the others."""
         suggested = response.to_dict().get("suggest", {})
         known = []
         for index, word in enumerate(words):
@@ -458,7 +513,10 @@ class ElasticsearchBackend(SearchBackend):
             if word not in known:
                 options = [option for entry in suggested.get(f"typo{index}", []) for option in entry["options"]]
                 candidates[index] = {option["text"]: option["freq"] for option in options}
-        together = self._found_together(known, candidates)
+        return known, candidates
+
+    def _kept_words(self, words, response, known, candidates, together):
+        """The words with the forms the index has for them; words nothing matches are dropped."""
         kept = []
         for index, word in enumerate(words):
             if word in known:
@@ -476,20 +534,29 @@ class ElasticsearchBackend(SearchBackend):
                 kept.append(word)
         return kept
 
-    def _found_together(self, known, candidates):
-        """``{(word index, correction): entries holding it and any of the known words}``, where a word has a choice."""
+    def _together_probe(self, known, candidates):
+        """A request counting, for each correction of a word with a choice, the entries holding it
+        and any of the known words; ``None`` if no word has a choice. Read with ``_together``."""
         choices = {index: terms for index, terms in candidates.items() if len(terms) > 1}
         if not known or not choices:
-            return {}
+            return None
         context = Q("bool", should=[_known_query(word) for word in known])
         probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
-        names = {}
         for index, terms in choices.items():
             for number, term in enumerate(terms):
-                names[f"c{index}_{number}"] = (index, term)
                 probe.aggs.bucket(f"c{index}_{number}", "filter", Q("bool", filter=[Q("term", spelling=term), context]))
-        aggregations = probe.execute().aggregations
-        return {key: aggregations[name].doc_count for name, key in names.items()}
+        return probe
+
+    @staticmethod
+    def _together(response, candidates):
+        """``{(word index, correction): entries holding it and any of the known words}``."""
+        aggregations = response.aggregations
+        return {
+            (index, term): aggregations[f"c{index}_{number}"].doc_count
+            for index, terms in candidates.items()
+            for number, term in enumerate(terms)
+            if f"c{index}_{number}" in aggregations
+        }
 
     def _hit(self, hit, marked):
         source = hit["_source"]

@@ -8,6 +8,7 @@ import pytest
 from django.test import SimpleTestCase, TestCase, override_settings
 from elasticsearch.exceptions import TransportError
 
+from search import elastic
 from search.backends import SearchBackend, SearchRequest, SearchResults
 from search.builtin import BuiltinBackend
 from search.elastic import ElasticsearchBackend, Unavailable
@@ -375,6 +376,45 @@ class RankingTests(ElasticsearchTestCase):
         self.assertNotIn("Đình Đình", [hit.title for hit in results.hits])
         self.assertEqual(len(results.hits), results.count)
         self.assertIn("tiers mixed", logs.output[0])
+
+
+class QueryPlanTests(ElasticsearchTestCase):
+    """How a search is sent (with its probe or beside it) never changes what it finds."""
+
+    def setUp(self):
+        self.backend.rebuild(
+            [
+                entry(1, "Chùa Vẽ", text=["Chùa bên sông."]),
+                entry(2, "Chùa Long Khánh", text=["Chùa làng."]),
+                # "tranh" and "trang" are one edit from "trann": "tranh" is commoner, "trang" more
+                # often beside "cầu".
+                entry(3, "Tranh làng", text=["Tranh tranh tranh."]),
+                entry(4, "Tranh Đông Hồ", text=["Tranh dân gian."]),
+                entry(5, "Cầu Trang", text=["Cầu đá ở làng Trang."]),
+                entry(6, "Cầu Tranh", text=["Cầu có tranh."]),
+                entry(7, "Đình Trang", text=["Cầu làng Trang."]),
+            ]
+        )
+
+    def search(self, query):
+        results = self.backend.search(SearchRequest(query=query, limit=20))
+        self.assertEqual(results.backend, "elasticsearch")
+        return results
+
+    def test_words_remembered_as_known_are_probed_again(self):
+        self.assertEqual([hit.title for hit in self.search("chua ve").hits], ["Chùa Vẽ"])
+        self.assertIn((self.backend.alias, "ve"), elastic._settled)
+        self.backend.delete_documents([1])  # now no entry holds "ve"
+        results = self.search("chua ve")
+        self.assertEqual(results.count, 1)
+        self.assertEqual([hit.title for hit in results.hits], ["Chùa Long Khánh"])
+
+    def test_a_correction_found_beside_the_known_words_is_chosen_though_rarer(self):
+        results = self.search("cau trann")
+        self.assertEqual(results.suggestion, "cau trang")
+        # The query read as the name "Cầu Trang" (its best correction) ranks that entry first.
+        self.assertEqual([hit.title for hit in results.hits][0], "Cầu Trang")
+        self.assertEqual(sorted(hit.title for hit in results.hits), ["Cầu Trang", "Cầu Tranh", "Đình Trang"])
 
 
 @pytest.mark.elasticsearch
