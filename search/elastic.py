@@ -26,6 +26,7 @@ because of, Elasticsearch; after a failure, writes fail at once for ``RETRY_AFTE
 import contextlib
 import copy
 import logging
+import os
 import re
 import threading
 import time
@@ -91,7 +92,7 @@ SPECULATIONS = 16
 
 _clients = {}
 _clients_lock = threading.Lock()
-_speculation_pool = None
+_speculation_pool = None  # (process id, pool)
 # (alias, folded word) for words a probe left as typed lately: a query of such words is sent in
 # one request with its probe. Only chooses how to ask; the probe always has the last word.
 _settled = {}
@@ -100,8 +101,9 @@ _failed_at = {}  # node URL -> time.monotonic() of its last failure
 
 
 def client_for(url, timeout):
-    """One client (and connection pool) per node and timeout for the whole process."""
-    key = (url, timeout)
+    """One client (and connection pool) per node and timeout for the whole process. A forked
+    process (a server's worker) makes its own, rather than share the sockets of its parent."""
+    key = (os.getpid(), url, timeout)
     with _clients_lock:
         if key not in _clients:
             nodes = node_urls(url)
@@ -121,12 +123,14 @@ def _settle(alias, words):
 
 
 def _speculations():
-    """The process's pool for searches sent beside the probe, started on first use (after a fork)."""
+    """The process's pool for searches sent beside the probe. A process forked from one that had
+    a pool (a server's workers) gets its own: the threads of the first are not in the fork."""
     global _speculation_pool
     with _clients_lock:
-        if _speculation_pool is None:
-            _speculation_pool = ThreadPoolExecutor(max_workers=SPECULATIONS, thread_name_prefix="search-speculation")
-        return _speculation_pool
+        if _speculation_pool is None or _speculation_pool[0] != os.getpid():
+            pool = ThreadPoolExecutor(max_workers=SPECULATIONS, thread_name_prefix="search-speculation")
+            _speculation_pool = (os.getpid(), pool)
+        return _speculation_pool[1]
 
 
 class Unavailable(Exception):

@@ -1,4 +1,5 @@
 import logging
+import multiprocessing
 import socket
 import time
 import uuid
@@ -378,6 +379,10 @@ class RankingTests(ElasticsearchTestCase):
         self.assertIn("tiers mixed", logs.output[0])
 
 
+def _search_in_child(backend, query, answers):
+    answers.put([hit.title for hit in backend.search(SearchRequest(query=query)).hits])
+
+
 class QueryPlanTests(ElasticsearchTestCase):
     """How a search is sent (with its probe or beside it) never changes what it finds."""
 
@@ -408,6 +413,19 @@ class QueryPlanTests(ElasticsearchTestCase):
         results = self.search("chua ve")
         self.assertEqual(results.count, 1)
         self.assertEqual([hit.title for hit in results.hits], ["Chùa Long Khánh"])
+
+    def test_a_forked_process_searches_with_a_pool_of_its_own(self):
+        self.search("chua ve")  # the pool has started its threads in this process
+        elastic._settled.clear()  # so the child sends its search beside the probe
+        context = multiprocessing.get_context("fork")
+        answers = context.Queue()
+        child = context.Process(target=_search_in_child, args=(self.backend, "chua long khanh", answers))
+        child.start()
+        child.join(30)
+        if child.is_alive():
+            child.kill()
+            self.fail("The search in the forked process never finished.")
+        self.assertEqual(answers.get(timeout=5), ["Chùa Long Khánh"])
 
     def test_a_correction_found_beside_the_known_words_is_chosen_though_rarer(self):
         results = self.search("cau trann")
