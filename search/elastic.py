@@ -362,11 +362,11 @@ class ElasticsearchBackend(SearchBackend):
                 matched = Q("bool", filter=scope)
                 hits = base.query(matched).sort({"published_at": {"order": "desc", "missing": "_last"}}, "title", "id")
             else:
-                held = {"bool": {"should": [_present_query(word) for word in words]}}
-                held["bool"]["minimum_should_match"] = required(len(words))
+                presence = [_present_query(word) for word in words]
+                held = {"bool": {"should": presence, "minimum_should_match": required(len(words))}}
                 matched = Q("bool", filter=[Q(held), *scope])
                 # Plain dicts: elasticsearch.dsl objects cost more to build than the search takes.
-                hits = base.extra(query=_ranked_query(words, scope)).sort("_score", "title", "id")
+                hits = base.extra(query=_ranked_query(words, presence, scope)).sort("_score", "title", "id")
             # Keep within the window Elasticsearch pages through; past it, the count alone.
             size = max(0, min(limit, RESULT_WINDOW - offset))
             hits = hits.source(["id", "source_id", "type", "title", "url_path", "summary", "text"])
@@ -684,8 +684,14 @@ TIER = 10_000.0
 HELD = "held"  # the names of the clauses saying an entry holds a query word, numbered
 
 
-def _ranked_query(words, scope):
-    """The scored query for a page of hits (a plain query dict).
+def _all_required(count):
+    """Whether a query of ``count`` words needs every one: its words are then filters, not tiers."""
+    return required(count) == count
+
+
+def _ranked_query(words, presence, scope):
+    """The scored query for a page of hits (a plain query dict); ``presence`` holds each word's
+    ``_present_query``.
 
     An entry's score is its tier plus what its words, phrases and whole names score: entries
     holding more of the query words come first, and among those holding all of them, the entries
@@ -704,12 +710,12 @@ def _ranked_query(words, scope):
     scoring += [query.to_dict() for query in _phrase_queries(words)]
     filters = [query.to_dict() for query in scope]
     if len(words) > 1:
-        if required(len(words)) == len(words):
-            filters += [_present_query(word) for word in words]
+        if _all_required(len(words)):
+            filters += presence
         else:
             scoring += [
-                {"constant_score": {"filter": _present_query(word), "boost": TIER, "_name": f"{HELD}{index}"}}
-                for index, word in enumerate(words)
+                {"constant_score": {"filter": present, "boost": TIER, "_name": f"{HELD}{index}"}}
+                for index, present in enumerate(presence)
             ]
         about = {"bool": {"filter": [_about_query(word) for word in words]}}
         scoring.append({"constant_score": {"filter": about, "boost": TIER}})
@@ -718,7 +724,7 @@ def _ranked_query(words, scope):
 
 def _holding_enough(hits, count):
     """The hits of ``_ranked_query`` for ``count`` words that hold as many as they must."""
-    if required(count) == count:  # the node filtered them
+    if _all_required(count):  # the node filtered them
         return hits
     holding = [sum(name.startswith(HELD) for name in hit.get("matched_queries", ())) >= required(count) for hit in hits]
     if any(not holds and holds_next for holds, holds_next in zip(holding, holding[1:], strict=False)):
