@@ -93,10 +93,14 @@ SPECULATIONS = 16
 _clients = {}
 _clients_lock = threading.Lock()
 _speculation_pool = None  # (process id, pool)
-# (alias, folded word) for words a probe left as typed lately: a query of such words is sent in
-# one request with its probe. Only chooses how to ask; the probe always has the last word.
+# What probes made of queries lately: (alias, folded word) for words left as typed, and for each
+# query whose words were changed (a typo, a half-typed word...), the words searched for instead.
+# A query whose words are all known here is sent in one request with its probe. This only chooses
+# how to ask: the probe always has the last word (``_search``).
 _settled = {}
 MAX_SETTLED = 50_000
+_remembered = {}  # (alias, signature of the words as typed, last folded word) -> (words kept, together probe)
+MAX_REMEMBERED = 10_000
 _failed_at = {}  # node URL -> time.monotonic() of its last failure
 
 
@@ -115,11 +119,42 @@ def client_for(url, timeout):
         return _clients[key]
 
 
-def _settle(alias, words):
-    """Remember that the probe left these words of the index behind ``alias`` as they were typed."""
-    if len(_settled) >= MAX_SETTLED:
-        _settled.clear()
-    _settled.update(dict.fromkeys((alias, word.folded) for word in words))
+def _signature(words):
+    """Query words as plain values: equal signatures make equal requests."""
+    return tuple(
+        (word.position, word.typed, word.folded, tuple(word.forms.items()), word.correction, tuple(sorted(word.pieces)))
+        for word in words
+    )
+
+
+def _expected(key, words):
+    """``(words, together probe body)`` a query of ``words`` is expected to be searched for, from
+    what its probe made of it lately (``_remember``); ``(None, None)`` if there is nothing to go on."""
+    remembered = _remembered.get(key)
+    if remembered is not None:
+        kept, together = remembered
+        return [Word(position, *rest[:2], dict(rest[2]), rest[3], set(rest[4])) for position, *rest in kept], together
+    if all((key[0], word.folded) in _settled for word in words):
+        return words, None
+    return None, None
+
+
+def _remember(key, kept, together):
+    """Remember what the probe made of the query ``key`` (``_search``): words it left as typed are
+    settled, one by one; a query whose words it changed is remembered whole."""
+    alias, typed, _last = key
+    outcome = _signature(kept)
+    if outcome == typed:
+        _remembered.pop(key, None)
+        if len(_settled) >= MAX_SETTLED:
+            _settled.clear()
+        _settled.update(dict.fromkeys((alias, word.folded) for word in kept))
+        return
+    for word in set(typed) - set(outcome):
+        _settled.pop((alias, word[2]), None)
+    if len(_remembered) >= MAX_REMEMBERED:
+        _remembered.clear()
+    _remembered[key] = (outcome, together)
 
 
 def _speculations():
@@ -394,28 +429,32 @@ class ElasticsearchBackend(SearchBackend):
             response, counted = run(*searches([]))
         else:
             words = _query_words(query)
-            # Most queries hold only words the index knows, so the words as typed are searched
-            # along with the probe, which says whether they must change. Words that needed no
-            # change lately go in one request with the probe. Otherwise the search goes beside
-            # it, and is dropped if the probe changes the words: the changed words are searched
-            # at once, without waiting for it.
-            if all((self.alias, word.folded) in _settled for word in words):
-                as_typed = None
-                probe, response, counted = run(self._probe(words, query), *searches(words))
+            key = (self.alias, _signature(words), query.folded[-1])
+            # Most queries hold only words the index knows, or words whose probe outcome is
+            # remembered: those are searched for as expected, in one request with the probe. Others
+            # are searched for as typed beside the probe, so that when the probe changes the words
+            # the changed words are searched for at once, without waiting for a search it drops.
+            # Either way the probe has the last word: a search made for other words is made again.
+            guessed, together_sent = _expected(key, words)
+            as_typed = found = None
+            if guessed is not None:
+                sent = [self._probe(words, query), *searches(guessed)]
+                if together_sent is not None:
+                    sent.insert(
+                        1, Search(using=self.client, index=self.alias).update_from_dict(copy.deepcopy(together_sent))
+                    )
+                probe, *found, response, counted = run(*sent)
+                found = found[0] if found else None
             else:
+                guessed = words
                 as_typed = _speculations().submit(run, *searches(words))
                 probe = self._probe(words, query).execute()
-            split = self._split_joined(words, probe)
-            known, candidates = self._known_and_candidates(words, probe)
-            together_probe = self._together_probe(known, candidates)
-            # Which corrections are kept depends on what the together probe finds only for a
-            # word with more than can be kept; otherwise it only orders them, and goes with the
-            # search (which is made again should the best correction change).
-            together = {}
-            if together_probe is not None and any(len(terms) > MAX_TYPO_FORMS for terms in candidates.values()):
-                together, together_probe = self._together(together_probe.execute(), candidates), None
-            kept = self._kept_words(words, probe, known, candidates, together)
-            if split or len(kept) < len(words) or any(word.correction or _is_partial(word) for word in kept):
+            expected = _signature(guessed)
+            kept, together_probe, read_together, together_body = self._resolve(words, probe, together_sent, found)
+            if together_probe is None and _signature(kept) == expected:
+                if as_typed is not None:
+                    response, counted = as_typed.result()
+            else:
                 if as_typed is not None:
                     as_typed.cancel()
                 if not kept:
@@ -425,15 +464,14 @@ class ElasticsearchBackend(SearchBackend):
                 if together_probe is None:
                     response, counted = run(*searches(kept))
                 else:
+                    # The together probe only orders the corrections here: it goes with the search,
+                    # which is made again should the best correction change.
                     found, response, counted = run(together_probe, *searches(kept))
                     best = [word.correction for word in kept]
-                    kept = self._kept_words(words, probe, known, candidates, self._together(found, candidates))
+                    kept = read_together(found)
                     if [word.correction for word in kept] != best:
                         response, counted = run(*searches(kept))
-            else:
-                if as_typed is not None:
-                    response, counted = as_typed.result()
-                _settle(self.alias, words)
+            _remember(key, kept, together_body)
             did_you_mean = suggestion(query, kept)
             words = kept
         marked = [form for word in words for form in word.marks()]
@@ -445,6 +483,30 @@ class ElasticsearchBackend(SearchBackend):
             suggestion=did_you_mean,
             backend=self.name,
         )
+
+    def _resolve(self, words, probe, together_sent=None, found=None):
+        """What the probe's answer makes of the words: ``(kept, together probe, read_together,
+        together body)``. ``kept`` are the words to search for, each with the forms the index has
+        for it (``_kept_words``). A together probe is made when a word has a choice of corrections
+        (``_together_probe``); its body is returned for ``_remember``. It is answered here when
+        ``found`` answers the same body sent as ``together_sent``, or when it decides which
+        corrections are kept (asked now); otherwise it is returned, to go with the search, and
+        ``read_together(its answer)`` gives the words kept then."""
+        self._split_joined(words, probe)
+        known, candidates = self._known_and_candidates(words, probe)
+        together_probe = self._together_probe(known, candidates)
+
+        def read_together(answer):
+            return self._kept_words(words, probe, known, candidates, self._together(answer, candidates))
+
+        if together_probe is None:
+            return self._kept_words(words, probe, known, candidates, {}), None, read_together, None
+        body = together_probe.to_dict()
+        if found is not None and body == together_sent:
+            return read_together(found), None, read_together, body
+        if any(len(terms) > MAX_TYPO_FORMS for terms in candidates.values()):
+            return read_together(together_probe.execute()), None, read_together, body
+        return self._kept_words(words, probe, known, candidates, {}), together_probe, read_together, body
 
     def _probe(self, words, query):
         """A request finding which words the index knows (in any field, as a syllable or a run),
@@ -771,10 +833,6 @@ def _known_query(word):
     if word.bigram_forms():
         ways.append(Q("terms", phrases=word.bigram_forms()))
     return Q("bool", should=ways)
-
-
-def _is_partial(word):
-    return any(kind == PREFIX for _quality, kind in word.forms.values())
 
 
 def _fields(suffix, names=FIELD_WEIGHTS):

@@ -400,6 +400,9 @@ class QueryPlanTests(ElasticsearchTestCase):
                 entry(7, "Đình Trang", text=["Cầu làng Trang."]),
             ]
         )
+        # What earlier tests' probes made of their queries (the alias is the same) is forgotten.
+        elastic._settled.clear()
+        elastic._remembered.clear()
 
     def search(self, query):
         results = self.backend.search(SearchRequest(query=query, limit=20))
@@ -413,6 +416,49 @@ class QueryPlanTests(ElasticsearchTestCase):
         results = self.search("chua ve")
         self.assertEqual(results.count, 1)
         self.assertEqual([hit.title for hit in results.hits], ["Chùa Long Khánh"])
+
+    def requests_made(self, query):
+        """``(results, requests sent to the node)`` for one search; an msearch is one request."""
+        client = self.backend.client
+        with (
+            mock.patch.object(client, "msearch", wraps=client.msearch) as msearch,
+            mock.patch.object(client, "search", wraps=client.search) as search,
+        ):
+            results = self.search(query)
+        return results, msearch.call_count + search.call_count
+
+    def test_a_query_whose_words_the_probe_changed_goes_in_one_request_next_time(self):
+        for query in ("chua khanhh", "chua lo", "chualongkhanh", "cau trann", "tranh chuaa"):
+            with self.subTest(query=query):
+                first, first_requests = self.requests_made(query)
+                again, requests = self.requests_made(query)
+                self.assertGreater(first_requests, 1)
+                self.assertEqual(requests, 1)
+                self.assertEqual(
+                    [(hit.id, hit.score, hit.snippet) for hit in again.hits],
+                    [(hit.id, hit.score, hit.snippet) for hit in first.hits],
+                )
+                self.assertEqual(
+                    (again.count, again.suggestion, again.facets), (first.count, first.suggestion, first.facets)
+                )
+
+    def test_a_remembered_correction_is_dropped_once_the_word_is_known(self):
+        self.assertEqual(self.search("chua khanhh").suggestion, "chua khanh")
+        self.backend.index_documents([entry(8, "Chùa Khanhh", text=["Tên viết sai của chùa."])])
+        results, requests = self.requests_made("chua khanhh")
+        self.assertEqual(results.suggestion, "")
+        self.assertEqual([hit.title for hit in results.hits], ["Chùa Khanhh"])
+        self.assertEqual(requests, 2)  # the remembered search, then the one for the words as typed
+        _results, requests = self.requests_made("chua khanhh")
+        self.assertEqual(requests, 1)
+
+    def test_a_correction_remembered_is_replaced_when_a_better_one_appears(self):
+        self.assertEqual(self.search("cau trann").suggestion, "cau trang")
+        # Now "tranh" is beside "cầu" in more entries than "trang".
+        self.backend.index_documents([entry(pk, f"Cầu Tranh {pk}", text=["Cầu vẽ tranh."]) for pk in range(10, 14)])
+        results = self.search("cau trann")
+        self.assertEqual(results.suggestion, "cau tranh")
+        self.assertEqual(results.hits[0].title.split()[:2], ["Cầu", "Tranh"])
 
     def test_a_forked_process_searches_with_a_pool_of_its_own(self):
         self.search("chua ve")  # the pool has started its threads in this process
