@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.module_loading import import_string
 from elasticsearch import Elasticsearch
-from elasticsearch.dsl import Index, MultiSearch, Q, Search
+from elasticsearch.dsl import Index
 from elasticsearch.exceptions import ApiError, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
@@ -82,6 +82,7 @@ SENDERS = 2  # bulk requests in flight during a rebuild
 REBUILD_TIMEOUT = 120.0
 
 MAX_SUGGESTIONS = 50
+HIT_SOURCE = ["id", "source_id", "type", "title", "url_path", "summary", "text"]  # what a hit shows
 MAX_FACET_VALUES = 1000  # the built-in backend lists every value
 
 # Elasticsearch keeps from + size within this window (index.max_result_window).
@@ -392,41 +393,36 @@ class ElasticsearchBackend(SearchBackend):
             that only record which words an entry holds, where the node skips scoring and caches
             what it can; the first need not count every match, so it skips those that cannot
             reach the page."""
-            base = Search(using=self.client, index=self.alias)
             if not words:  # browsing: everything in scope, newest first
-                matched = Q("bool", filter=scope)
-                hits = base.query(matched).sort({"published_at": {"order": "desc", "missing": "_last"}}, "title", "id")
+                matched = {"bool": {"filter": scope}}
+                hits = {
+                    "query": matched,
+                    "sort": [{"published_at": {"order": "desc", "missing": "_last"}}, "title", "id"],
+                }
             else:
                 presence = [_present_query(word) for word in words]
                 held = {"bool": {"should": presence, "minimum_should_match": required(len(words))}}
-                matched = Q("bool", filter=[Q(held), *scope])
-                # Plain dicts: elasticsearch.dsl objects cost more to build than the search takes.
-                hits = base.extra(query=_ranked_query(words, presence, scope)).sort("_score", "title", "id")
+                matched = {"bool": {"filter": [held, *scope]}}
+                hits = {"query": _ranked_query(words, presence, scope), "sort": ["_score", "title", "id"]}
             # Keep within the window Elasticsearch pages through; past it, the count alone.
             size = max(0, min(limit, RESULT_WINDOW - offset))
-            hits = hits.source(["id", "source_id", "type", "title", "url_path", "summary", "text"])
-            hits = hits.extra(from_=offset if size else 0, size=size, track_total_hits=False)
-            counted = base.query(matched).extra(size=0, track_total_hits=True)
+            hits |= {"_source": HIT_SOURCE, "from": offset if size else 0, "size": size, "track_total_hits": False}
+            counted = {"query": matched, "size": 0, "track_total_hits": True}
             if filters:
-                chosen = Q("bool", filter=list(filters.values()))
-                hits = hits.post_filter(chosen)
-                counted = counted.post_filter(chosen)
-            for name in FACETS:
-                others = [clause for other, clause in filters.items() if other != name]
-                counted.aggs.bucket(name, "filter", Q("bool", filter=others)).bucket(
-                    "values", "terms", field=f"facet_labels.{name}", size=MAX_FACET_VALUES
-                )
+                chosen = {"bool": {"filter": list(filters.values())}}
+                hits["post_filter"] = counted["post_filter"] = chosen
+            counted["aggs"] = {
+                name: {
+                    "filter": {"bool": {"filter": [clause for other, clause in filters.items() if other != name]}},
+                    "aggs": {"values": {"terms": {"field": f"facet_labels.{name}", "size": MAX_FACET_VALUES}}},
+                }
+                for name in FACETS
+            }
             return [hits, counted]
-
-        def run(*requests):
-            multi = MultiSearch(using=self.client, index=self.alias)
-            for request in requests:
-                multi = multi.add(request)
-            return multi.execute()
 
         words, did_you_mean = [], ""
         if query.is_empty:
-            response, counted = run(*searches([]))
+            response, counted = self._run(*searches([]))
         else:
             words = _query_words(query)
             key = (self.alias, _signature(words), query.folded[-1])
@@ -438,17 +434,13 @@ class ElasticsearchBackend(SearchBackend):
             guessed, together_sent = _expected(key, words)
             as_typed = found = None
             if guessed is not None:
-                sent = [self._probe(words, query), *searches(guessed)]
-                if together_sent is not None:
-                    sent.insert(
-                        1, Search(using=self.client, index=self.alias).update_from_dict(copy.deepcopy(together_sent))
-                    )
-                probe, *found, response, counted = run(*sent)
+                sent = [self._probe(words, query), *([together_sent] if together_sent else []), *searches(guessed)]
+                probe, *found, response, counted = self._run(*sent)
                 found = found[0] if found else None
             else:
                 guessed = words
-                as_typed = _speculations().submit(run, *searches(words))
-                probe = self._probe(words, query).execute()
+                as_typed = _speculations().submit(self._run, *searches(words))
+                probe = self._execute(self._probe(words, query))
             expected = _signature(guessed)
             kept, together_probe, read_together, together_body = self._resolve(words, probe, together_sent, found)
             if together_probe is None and _signature(kept) == expected:
@@ -462,24 +454,23 @@ class ElasticsearchBackend(SearchBackend):
                         facets={name: [] for name in FACETS}, suggestion=suggestion(query, kept), backend=self.name
                     )
                 if together_probe is None:
-                    response, counted = run(*searches(kept))
+                    response, counted = self._run(*searches(kept))
                 else:
                     # The together probe only orders the corrections here: it goes with the search,
                     # which is made again should the best correction change.
-                    found, response, counted = run(together_probe, *searches(kept))
+                    found, response, counted = self._run(together_probe, *searches(kept))
                     best = [word.correction for word in kept]
                     kept = read_together(found)
                     if [word.correction for word in kept] != best:
-                        response, counted = run(*searches(kept))
+                        response, counted = self._run(*searches(kept))
             _remember(key, kept, together_body)
             did_you_mean = suggestion(query, kept)
             words = kept
         marked = [form for word in words for form in word.marks()]
-        body, totals = response.to_dict(), counted.to_dict()
         return SearchResults(
-            count=totals["hits"]["total"]["value"],
-            hits=[self._hit(hit, marked) for hit in _holding_enough(body["hits"]["hits"], len(words))],
-            facets={name: _facet_values(totals["aggregations"][name]["values"]["buckets"]) for name in FACETS},
+            count=counted["hits"]["total"]["value"],
+            hits=[self._hit(hit, marked) for hit in _holding_enough(response["hits"]["hits"], len(words))],
+            facets={name: _facet_values(counted["aggregations"][name]["values"]["buckets"]) for name in FACETS},
             suggestion=did_you_mean,
             backend=self.name,
         )
@@ -501,12 +492,27 @@ class ElasticsearchBackend(SearchBackend):
 
         if together_probe is None:
             return self._kept_words(words, probe, known, candidates, {}), None, read_together, None
-        body = together_probe.to_dict()
-        if found is not None and body == together_sent:
-            return read_together(found), None, read_together, body
+        if found is not None and together_probe == together_sent:
+            return read_together(found), None, read_together, together_probe
         if any(len(terms) > MAX_TYPO_FORMS for terms in candidates.values()):
-            return read_together(together_probe.execute()), None, read_together, body
-        return self._kept_words(words, probe, known, candidates, {}), together_probe, read_together, body
+            return read_together(self._execute(together_probe)), None, read_together, together_probe
+        return self._kept_words(words, probe, known, candidates, {}), together_probe, read_together, together_probe
+
+    # Requests are plain dicts, sent with the client's own calls: elasticsearch.dsl's query and
+    # response objects cost the client more than the node takes to answer.
+
+    def _execute(self, body):
+        """The answer to one search request body."""
+        return self.client.search(index=self.alias, body=body).body
+
+    def _run(self, *bodies):
+        """The answers to search request bodies sent in one request (``_msearch``), in order;
+        raises if the node failed any of them."""
+        answer = self.client.msearch(index=self.alias, searches=[part for body in bodies for part in ({}, body)])
+        for response in answer["responses"]:
+            if "error" in response:
+                raise ApiError(str(response["error"]), meta=answer.meta, body=response)
+        return answer["responses"]
 
     def _probe(self, words, query):
         """A request finding which words the index knows (in any field, as a syllable or a run),
@@ -514,27 +520,27 @@ class ElasticsearchBackend(SearchBackend):
         or name, and, for words that may be syllables typed without spaces, which of their pieces
         are syllables and which pairs of pieces are bigrams of some entry."""
         last = query.folded[-1]
-        probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
+        aggs, typos = {}, {}
         for index, word in enumerate(words):
-            probe.aggs.bucket(f"known{index}", "filter", Q("terms", spelling=word.folded_forms()))
+            aggs[f"known{index}"] = {"filter": {"terms": {"spelling": word.folded_forms()}}}
             if _may_be_typo(word.folded):
-                probe = probe.suggest(f"typo{index}", word.folded, term=_TYPO_SUGGESTER)
+                typos[f"typo{index}"] = {"text": word.folded, "term": _TYPO_SUGGESTER}
             if word.folded == last and len(last) <= PREFIX_LENGTH:
-                probe.aggs.bucket(f"partial{index}", "filter", _prefix_query(last, WHOLE_FIELDS))
+                aggs[f"partial{index}"] = {"filter": _prefix_query(last, WHOLE_FIELDS)}
         long_words = [word.folded for word in words if may_split(word.folded)]
         if long_words:
             pieces = sorted(set().union(*map(split_pieces, long_words)))
-            probe.aggs.bucket("pieces", "filters", filters={piece: Q("term", spelling=piece) for piece in pieces})
+            aggs["pieces"] = {"filters": {"filters": {piece: {"term": {"spelling": piece}} for piece in pieces}}}
             pairs = sorted(set().union(*map(_piece_pairs, long_words)))
             if len(pairs) <= MAX_PAIRS_PROBED:
-                probe.aggs.bucket("pairs", "filters", filters={pair: Q("term", phrases=pair) for pair in pairs})
-        return probe
+                aggs["pairs"] = {"filters": {"filters": {pair: {"term": {"phrases": pair}} for pair in pairs}}}
+        return {"size": 0, "track_total_hits": False, "aggs": aggs} | ({"suggest": typos} if typos else {})
 
     def _split_joined(self, words, probe):
         """Read words typed without spaces ("tranhungdao") as their syllables too, as the built-in
         backend does: each way to cut the word into known syllables (fewest pieces first) whose
         bigrams some entry holds adds those bigrams as forms of the word. Returns whether any did."""
-        aggregations = probe.to_dict().get("aggregations", {})
+        aggregations = probe.get("aggregations", {})
         if "pieces" not in aggregations:
             return False
         syllables = {piece for piece, bucket in aggregations["pieces"]["buckets"].items() if bucket["doc_count"]}
@@ -558,17 +564,18 @@ class ElasticsearchBackend(SearchBackend):
         return added
 
     def _present_bigrams(self, pairs):
-        probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
-        probe.aggs.bucket("pairs", "filters", filters={pair: Q("term", phrases=pair) for pair in pairs})
-        buckets = probe.execute().to_dict()["aggregations"]["pairs"]["buckets"]
+        pairs = {"filters": {"filters": {pair: {"term": {"phrases": pair}} for pair in pairs}}}
+        buckets = self._execute({"size": 0, "track_total_hits": False, "aggs": {"pairs": pairs}})["aggregations"][
+            "pairs"
+        ]["buckets"]
         return {pair for pair, bucket in buckets.items() if bucket["doc_count"]}
 
     def _known_and_candidates(self, words, response):
         """The words the index knows, and ``{word index: {correction: frequency}}`` for the others."""
-        suggested = response.to_dict().get("suggest", {})
+        suggested = response.get("suggest", {})
         known = []
         for index, word in enumerate(words):
-            if response.aggregations[f"known{index}"].doc_count:
+            if response["aggregations"][f"known{index}"]["doc_count"]:
                 known.append(word)
             elif word.bigram_forms():
                 # Known only as syllables typed without spaces: the run itself matches nothing.
@@ -595,7 +602,7 @@ class ElasticsearchBackend(SearchBackend):
                 word.forms = dict.fromkeys(corrections[:MAX_TYPO_FORMS], (TYPO, FOLDED))
                 word.correction = corrections[0]
                 kept.append(word)
-            elif f"partial{index}" in response.aggregations and response.aggregations[f"partial{index}"].doc_count:
+            elif response["aggregations"].get(f"partial{index}", {}).get("doc_count"):
                 word.forms = {word.folded: (PARTIAL, PREFIX)}
                 kept.append(word)
         return kept
@@ -606,19 +613,20 @@ class ElasticsearchBackend(SearchBackend):
         choices = {index: terms for index, terms in candidates.items() if len(terms) > 1}
         if not known or not choices:
             return None
-        context = Q("bool", should=[_known_query(word) for word in known])
-        probe = Search(using=self.client, index=self.alias).extra(size=0, track_total_hits=False)
-        for index, terms in choices.items():
-            for number, term in enumerate(terms):
-                probe.aggs.bucket(f"c{index}_{number}", "filter", Q("bool", filter=[Q("term", spelling=term), context]))
-        return probe
+        context = {"bool": {"should": [_known_query(word) for word in known]}}
+        aggs = {
+            f"c{index}_{number}": {"filter": {"bool": {"filter": [{"term": {"spelling": term}}, context]}}}
+            for index, terms in choices.items()
+            for number, term in enumerate(terms)
+        }
+        return {"size": 0, "track_total_hits": False, "aggs": aggs}
 
     @staticmethod
     def _together(response, candidates):
         """``{(word index, correction): entries holding it and any of the known words}``."""
-        aggregations = response.aggregations
+        aggregations = response["aggregations"]
         return {
-            (index, term): aggregations[f"c{index}_{number}"].doc_count
+            (index, term): aggregations[f"c{index}_{number}"]["doc_count"]
             for index, terms in candidates.items()
             for number, term in enumerate(terms)
             if f"c{index}_{number}" in aggregations
@@ -649,17 +657,21 @@ class ElasticsearchBackend(SearchBackend):
         if not beginnings:  # no word of a title is that long
             return []
         must = [_term_query([folded, *([telex] if telex else [])], _head_fields()) for folded, telex in complete]
-        must.append(Q("bool", should=[_prefix_query(form, WHOLE_FIELDS) for form in beginnings]))
+        must.append({"bool": {"should": [_prefix_query(form, WHOLE_FIELDS) for form in beginnings]}})
         typed = "".join(folded for folded, _telex in words)[:PREFIX_LENGTH]
-        starts = [Q("prefix", **{f"{name}_whole": {"value": typed, "boost": STARTS_WITH}}) for name in WHOLE_FIELDS]
-        search = Search(using=self.client, index=self.alias).extra(size=limit)
-        search = search.source(["id", "source_id", "type", "title", "names", "url_path"])
-        search = search.query(Q("bool", must=must, should=starts, filter=_scope(scope_path)))
-        search = search.sort("_score", "title_length", "title", "id")
+        starts = [{"prefix": {f"{name}_whole": {"value": typed, "boost": STARTS_WITH}}} for name in WHOLE_FIELDS]
+        found = self._execute(
+            {
+                "query": {"bool": {"must": must, "should": starts, "filter": _scope(scope_path)}},
+                "size": limit,
+                "_source": ["id", "source_id", "type", "title", "names", "url_path"],
+                "sort": ["_score", "title_length", "title", "id"],
+            }
+        )
         marked = [folded for folded, _telex in complete]
         hits = []
-        for hit in search.execute().hits:
-            source = hit.to_dict()
+        for hit in found["hits"]["hits"]:
+            source = hit["_source"]
             hits.append(
                 SearchHit(
                     id=source["id"],
@@ -668,7 +680,7 @@ class ElasticsearchBackend(SearchBackend):
                     title=source.get("title", ""),
                     url_path=source.get("url_path", ""),
                     snippet=matching_name(source.get("title", ""), source.get("names", []), marked, last, last_telex),
-                    score=round(hit.meta.score or 0.0, 4),
+                    score=round(hit.get("_score") or 0.0, 4),
                 )
             )
         return hits
@@ -768,8 +780,8 @@ def _ranked_query(words, presence, scope):
     hold most (``rules.required``): each word's tier clause is named, and ``_holding_enough`` drops
     the hits holding too few, which the tiers rank after every entry holding enough.
     """
-    scoring = [_word_query(word).to_dict() for word in words]
-    scoring += [query.to_dict() for query in _phrase_queries(words)]
+    scoring = [_word_query(word) for word in words]
+    scoring += _phrase_queries(words)
     filters = []
     if len(words) > 1:
         if _all_required(len(words)):
@@ -787,7 +799,7 @@ def _ranked_query(words, presence, scope):
     # The scope goes around the scored query, not among its filters: there it would lead, and
     # the node would score every entry in scope (a commune's thousands) instead of skipping those
     # that cannot reach the page. Measured on 100 000 entries: 12 ms (median) against 6.
-    return {"bool": {"must": [ranked], "filter": [query.to_dict() for query in scope]}}
+    return {"bool": {"must": [ranked], "filter": scope}}
 
 
 def _holding_enough(hits, count):
@@ -835,10 +847,10 @@ def _about_query(word):
 
 def _known_query(word):
     """Entries holding any form of a known word: a syllable or run, or a bigram of its syllables."""
-    ways = [Q("terms", spelling=word.folded_forms())] if word.folded_forms() else []
+    ways = [{"terms": {"spelling": word.folded_forms()}}] if word.folded_forms() else []
     if word.bigram_forms():
-        ways.append(Q("terms", phrases=word.bigram_forms()))
-    return Q("bool", should=ways)
+        ways.append({"terms": {"phrases": word.bigram_forms()}})
+    return {"bool": {"should": ways}}
 
 
 def _fields(suffix, names=FIELD_WEIGHTS):
@@ -855,18 +867,13 @@ def _head_fields():
 
 
 def _term_query(terms, fields, boost=1.0):
-    return Q("multi_match", query=" ".join(terms), fields=fields, type="most_fields", boost=boost)
+    return {"multi_match": {"query": " ".join(terms), "fields": fields, "type": "most_fields", "boost": boost}}
 
 
 def _prefix_query(beginning, names, boost=1.0):
     """A word of a title or other name that begins with ``beginning``."""
-    return Q(
-        "bool",
-        should=[
-            Q("prefix", **{f"{name}_folded": {"value": beginning, "boost": FIELD_WEIGHTS[name]}}) for name in names
-        ],
-        boost=boost,
-    )
+    should = [{"prefix": {f"{name}_folded": {"value": beginning, "boost": FIELD_WEIGHTS[name]}}} for name in names]
+    return {"bool": {"should": should, "boost": boost}}
 
 
 def _word_query(word):
@@ -881,7 +888,7 @@ def _word_query(word):
             ways.append(_term_query([form], _matched_fields(), boost=quality))
         else:
             ways.append(_prefix_query(form, WHOLE_FIELDS, boost=quality))
-    return Q("dis_max", queries=ways)
+    return {"dis_max": {"queries": ways}}
 
 
 def _phrase_queries(words):
@@ -901,8 +908,7 @@ def _phrase_queries(words):
         whole = "".join(word.folded_forms()[0] for word in ordered)
         boost = WHOLE_NAME * sum(_best(word) for word in ordered)
         queries += [
-            Q("term", **{f"{name}_whole": {"value": whole, "boost": boost * FIELD_WEIGHTS[name]}})
-            for name in WHOLE_FIELDS
+            {"term": {f"{name}_whole": {"value": whole, "boost": boost * FIELD_WEIGHTS[name]}}} for name in WHOLE_FIELDS
         ]
     return queries
 
@@ -916,7 +922,7 @@ def _may_be_typo(folded):
 
 
 def _scope(scope_path):
-    return [Q("prefix", path=scope_path)] if scope_path else []
+    return [{"prefix": {"path": scope_path}}] if scope_path else []
 
 
 def _filter_queries(filters):
@@ -934,7 +940,7 @@ def _filter_queries(filters):
         except TypeError:
             continue
         if accepted and str(name):
-            queries[str(name)] = Q("terms", **{f"facets.{name}": accepted})
+            queries[str(name)] = {"terms": {f"facets.{name}": accepted}}
     return queries
 
 
