@@ -17,8 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from django.utils.html import escape
+from html import escape  # the standard library's: Django's lazy wrapper costs more than escaping
 
 from heritage.text import fold_diacritics, unify_tone_placement
 
@@ -187,7 +186,6 @@ class _Passage:
         self.text = normalize_text_for_display(text)
         self.tokens = _tokens(self.text)
         self.marked = _marked(self.tokens, words)
-        self.matched = len({self.tokens[index][2] for index in self.marked})
 
 
 def highlight(text, words, *, length=SNIPPET_LENGTH):
