@@ -167,6 +167,14 @@ class RebuildTests(ElasticsearchTestCase):
         self.assertEqual(self.indices(), before)
         self.assertEqual(self.titles("chua ve"), ["Chùa Vẽ"])
 
+    def test_a_rebuilt_index_is_searched_as_one_segment(self):
+        self.backend.rebuild(entry(pk, f"Miếu số {pk}", text=[f"Miếu thờ của xóm {pk}."]) for pk in range(1, 3001))
+        (name,) = self.live_index()
+        shards = self.backend.client.indices.segments(index=name)["indices"][name]["shards"]
+        segments = [segment for copies in shards.values() for copy in copies for segment in copy["segments"]]
+        self.assertEqual(len(segments), 1)
+        self.assertEqual(self.titles("mieu so 2999")[0], "Miếu số 2999")
+
     def test_rebuilding_with_no_entries_gives_an_empty_index(self):
         self.assertEqual(self.backend.rebuild([]), 0)
         self.assertEqual(self.titles("dinh"), [])
