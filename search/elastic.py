@@ -134,7 +134,11 @@ def _expected(key, words):
     remembered = _remembered.get(key)
     if remembered is not None:
         kept, together = remembered
-        return [Word(position, *rest[:2], dict(rest[2]), rest[3], set(rest[4])) for position, *rest in kept], together
+        words = [
+            Word(position, typed, folded, dict(forms), correction, set(pieces))
+            for position, typed, folded, forms, correction, pieces in kept
+        ]
+        return words, together
     if all((key[0], word.folded) in _settled for word in words):
         return words, None
     return None, None
@@ -151,8 +155,8 @@ def _remember(key, kept, together):
             _settled.clear()
         _settled.update(dict.fromkeys((alias, word.folded) for word in kept))
         return
-    for word in set(typed) - set(outcome):
-        _settled.pop((alias, word[2]), None)
+    for _position, _typed, folded, *_rest in set(typed) - set(outcome):
+        _settled.pop((alias, folded), None)  # changed here, so maybe elsewhere too
     if len(_remembered) >= MAX_REMEMBERED:
         _remembered.clear()
     _remembered[key] = (outcome, together)
