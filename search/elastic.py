@@ -572,11 +572,9 @@ class ElasticsearchBackend(SearchBackend):
         return added
 
     def _present_bigrams(self, pairs):
-        pairs = {"filters": {"filters": {pair: {"term": {"phrases": pair}} for pair in pairs}}}
-        buckets = self._execute({"size": 0, "track_total_hits": False, "aggs": {"pairs": pairs}})["aggregations"][
-            "pairs"
-        ]["buckets"]
-        return {pair for pair, bucket in buckets.items() if bucket["doc_count"]}
+        asked = {"filters": {"filters": {pair: {"term": {"phrases": pair}} for pair in pairs}}}
+        answer = self._execute({"size": 0, "track_total_hits": False, "aggs": {"pairs": asked}})
+        return {pair for pair, bucket in answer["aggregations"]["pairs"]["buckets"].items() if bucket["doc_count"]}
 
     def _known_and_candidates(self, words, response):
         """The words the index knows, and ``{word index: {correction: frequency}}`` for the others."""
