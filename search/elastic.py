@@ -313,7 +313,7 @@ class ElasticsearchBackend(SearchBackend):
             client.indices.put_settings(index=name, settings={"index": live})
             client.indices.refresh(index=name)
             # One segment: a search then sets up each of its many term clauses once, not once per
-            # segment. Searches at 100 000 entries: p50 16.8 → 13.3 ms; the merge took 15 s.
+            # segment (figures in docs/search.md, "One request, one segment"; 15 s at 100 000 entries).
             # Publishing later adds small segments, which the node merges as usual.
             client.indices.forcemerge(index=name, max_num_segments=1)
             self._switch_alias(client, name)
@@ -450,8 +450,8 @@ class ElasticsearchBackend(SearchBackend):
                 as_typed = _speculations().submit(self._run, *searches(words))
                 probe = self._execute(self._probe(words, query))
             expected = _signature(guessed)
-            kept, together_probe, read_together, together_body = self._resolve(words, probe, together_sent, found)
-            if together_probe is None and _signature(kept) == expected:
+            kept, together, pending = self._resolve(words, probe, together_sent, found)
+            if pending is None and _signature(kept) == expected:
                 if as_typed is not None:
                     response, counted = as_typed.result()
             else:
@@ -461,17 +461,17 @@ class ElasticsearchBackend(SearchBackend):
                     return SearchResults(
                         facets={name: [] for name in FACETS}, suggestion=suggestion(query, kept), backend=self.name
                     )
-                if together_probe is None:
+                if pending is None:
                     response, counted = self._run(*searches(kept))
                 else:
                     # The together probe only orders the corrections here: it goes with the search,
                     # which is made again should the best correction change.
-                    found, response, counted = self._run(together_probe, *searches(kept))
+                    found, response, counted = self._run(together, *searches(kept))
                     best = [word.correction for word in kept]
-                    kept = read_together(found)
+                    kept = pending(found)
                     if [word.correction for word in kept] != best:
                         response, counted = self._run(*searches(kept))
-            _remember(key, kept, together_body)
+            _remember(key, kept, together)
             did_you_mean = suggestion(query, kept)
             words = kept
         marked = [form for word in words for form in word.marks()]
@@ -484,27 +484,27 @@ class ElasticsearchBackend(SearchBackend):
         )
 
     def _resolve(self, words, probe, together_sent=None, found=None):
-        """What the probe's answer makes of the words: ``(kept, together probe, read_together,
-        together body)``. ``kept`` are the words to search for, each with the forms the index has
-        for it (``_kept_words``). A together probe is made when a word has a choice of corrections
-        (``_together_probe``); its body is returned for ``_remember``. It is answered here when
-        ``found`` answers the same body sent as ``together_sent``, or when it decides which
-        corrections are kept (asked now); otherwise it is returned, to go with the search, and
-        ``read_together(its answer)`` gives the words kept then."""
+        """What the probe's answer makes of the words: ``(kept, together, pending)``. ``kept`` are
+        the words to search for, each with the forms the index has for it (``_kept_words``).
+        ``together`` is the together probe when a word has a choice of corrections
+        (``_together_probe``), else ``None``. Its answer is read here when ``found`` answers the
+        same body sent as ``together_sent``, or when it decides which corrections are kept (it is
+        asked now); ``pending`` is then ``None``. Otherwise the probe is still to go with the
+        search, and ``pending(its answer)`` gives the words kept then."""
         self._split_joined(words, probe)
         known, candidates = self._known_and_candidates(words, probe)
-        together_probe = self._together_probe(known, candidates)
+        together = self._together_probe(known, candidates)
 
-        def read_together(answer):
+        def pending(answer):
             return self._kept_words(words, probe, known, candidates, self._together(answer, candidates))
 
-        if together_probe is None:
-            return self._kept_words(words, probe, known, candidates, {}), None, read_together, None
-        if found is not None and together_probe == together_sent:
-            return read_together(found), None, read_together, together_probe
+        if together is None:
+            return self._kept_words(words, probe, known, candidates, {}), None, None
+        if found is not None and together == together_sent:
+            return pending(found), together, None
         if any(len(terms) > MAX_TYPO_FORMS for terms in candidates.values()):
-            return read_together(self._execute(together_probe)), None, read_together, together_probe
-        return self._kept_words(words, probe, known, candidates, {}), together_probe, read_together, together_probe
+            return pending(self._execute(together)), together, None
+        return self._kept_words(words, probe, known, candidates, {}), together, pending
 
     # Requests are plain dicts, sent with the client's own calls: elasticsearch.dsl's query and
     # response objects cost the client more than the node takes to answer.
@@ -619,7 +619,7 @@ class ElasticsearchBackend(SearchBackend):
         choices = {index: terms for index, terms in candidates.items() if len(terms) > 1}
         if not known or not choices:
             return None
-        context = {"bool": {"should": [_known_query(word) for word in known]}}
+        context = {"bool": {"should": [_present_query(word) for word in known]}}
         aggs = {
             f"c{index}_{number}": {"filter": {"bool": {"filter": [{"term": {"spelling": term}}, context]}}}
             for index, terms in choices.items()
@@ -804,7 +804,8 @@ def _ranked_query(words, presence, scope):
         return ranked
     # The scope goes around the scored query, not among its filters: there it would lead, and
     # the node would score every entry in scope (a commune's thousands) instead of skipping those
-    # that cannot reach the page. Measured on 100 000 entries: 12 ms (median) against 6.
+    # that cannot reach the page. Node time for scoped pages at 100 000 entries: 12 ms (median)
+    # against 5 (docs/search.md, "One request, one segment").
     return {"bool": {"must": [ranked], "filter": scope}}
 
 
@@ -849,14 +850,6 @@ def _about_query(word):
         else:
             ways += [{"prefix": {f"{name}_folded": form}} for name in WHOLE_FIELDS]
     return {"bool": {"should": ways, "minimum_should_match": 1}}
-
-
-def _known_query(word):
-    """Entries holding any form of a known word: a syllable or run, or a bigram of its syllables."""
-    ways = [{"terms": {"spelling": word.folded_forms()}}] if word.folded_forms() else []
-    if word.bigram_forms():
-        ways.append({"terms": {"phrases": word.bigram_forms()}})
-    return {"bool": {"should": ways}}
 
 
 def _fields(suffix, names=FIELD_WEIGHTS):
