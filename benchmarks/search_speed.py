@@ -8,8 +8,10 @@ demo's Vietnamese text, so word frequencies are realistic), given straight to th
 ``rebuild()``: no Wagtail pages, so 100 000 entries take minutes, not hours. Prints, per backend:
 indexing throughput (entries/s), query latency p50 and p95 over a fixed mix of query kinds
 (accented, folded, Telex, one-letter typo, prefix, phrase, and the same scoped to one commune),
-the same for each query's first search apart (the warm-up: neither the backend nor the node has
-seen the query yet, so nothing is remembered or cached; not part of the target), and the index size (table sizes for the built-in backend, ``_stats`` for Elasticsearch).
+the same for each query's first search apart (the warm-up, not part of the target: the node has
+not cached its count, and nothing is remembered of it unless an earlier query of the mix held the
+same words, as the scoped queries do), and the index size (table sizes for the built-in backend,
+``_stats`` for Elasticsearch).
 The built-in backend runs in a throw-away test database (SQLite in memory unless DATABASE_URL
 names PostgreSQL); Elasticsearch uses ELASTICSEARCH_URL and an index prefix dropped afterwards,
 with ELASTICSEARCH_TIMEOUT at 30 s unless set, and only searches Elasticsearch itself answered
@@ -331,7 +333,7 @@ def measure(name, backend, documents, mix, repeats):
     fell_back = 0
     for kind, query, scope in mix:
         request = SearchRequest(query=query, scope_path=scope, limit=10)
-        # The warm-up: the first time this process and the node see the query. Reported apart.
+        # The warm-up: the first time this process and the node see this request. Reported apart.
         started = time.perf_counter()
         answer = backend.search(request)
         if answer.backend == backend.name:
